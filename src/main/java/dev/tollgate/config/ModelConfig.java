@@ -1,0 +1,14 @@
+package dev.tollgate.config;
+
+import dev.tollgate.domain.pricing.Price;
+
+/**
+ * YAML {@code models.<name>:} — a name clients may ask for. Keys: provider (required, a key of
+ * {@code providers}), upstream (the provider's model id; defaults to the name), tier (free text such as
+ * economy, standard, premium, private), price (optional override: input_per_mtok, output_per_mtok,
+ * cached_input_per_mtok, cache_write_per_mtok, reasoning_per_mtok in USD per million tokens, and
+ * tiers: [{above_input_tokens, input_per_mtok, output_per_mtok, …}]).
+ *
+ * @param price the override from config, or null to take the catalog's price for {@code upstream}
+ */
+public record ModelConfig(String name, String provider, String upstream, String tier, Price price) {}

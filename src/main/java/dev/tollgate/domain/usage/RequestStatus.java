@@ -1,0 +1,19 @@
+package dev.tollgate.domain.usage;
+
+/** How a request ended, as the ledger records it. */
+public enum RequestStatus {
+  /** Served by a provider (or the cache). */
+  OK,
+  /** Stopped by the gateway before any upstream work: auth, policy, budget, bad input. */
+  BLOCKED,
+  /** Admitted, but the upstream call failed or the stream broke. */
+  ERROR;
+
+  public String wire() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static RequestStatus fromWire(String s) {
+    return valueOf(s.toUpperCase(java.util.Locale.ROOT));
+  }
+}

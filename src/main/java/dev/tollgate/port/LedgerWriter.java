@@ -1,0 +1,24 @@
+package dev.tollgate.port;
+
+import dev.tollgate.domain.usage.UsageRecord;
+
+/**
+ * Where finished requests go. Implementations must not block the caller on a database round trip:
+ * {@link #append} hands the record over and returns; the writer persists records in batches off the
+ * request path. Another sink (Kafka, ClickHouse…) is a new implementation, not a rewrite.
+ */
+public interface LedgerWriter extends AutoCloseable {
+
+  /** Accepts one record for durable storage. Never throws for a full queue: it waits instead. */
+  void append(UsageRecord record);
+
+  /** Blocks until every record appended before this call is durably stored. */
+  void flush();
+
+  /** Records accepted but not yet stored: the ledger queue depth, for metrics. */
+  long pending();
+
+  /** Flushes everything, then stops the writer. Appends after close are refused. */
+  @Override
+  void close();
+}
