@@ -1,0 +1,135 @@
+package dev.tollgate.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.domain.attribution.Attribution;
+import dev.tollgate.domain.key.VirtualKey;
+import dev.tollgate.domain.money.Money;
+import dev.tollgate.domain.usage.RequestStatus;
+import dev.tollgate.domain.usage.TokenUsage;
+import dev.tollgate.pipeline.route.ModelRoute;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * Everything known about one request as it passes the stages: typed fields, each written by the
+ * stage that owns it (noted beside it), read by the stages after. Lives on one event loop, so it
+ * needs no locking.
+ */
+public final class Exchange {
+
+  // Set by the HTTP edge.
+  private final String requestId;
+  private final Instant startedAt;
+  private final long startNanos;
+  private final Endpoint endpoint;
+  private final GatewayState state;
+  private final Function<String, String> header;
+  private final byte[] rawBody;
+
+  // authenticate
+  private VirtualKey key;
+  // decode
+  private ObjectNode body;
+  private boolean stream;
+  private boolean clientAskedForUsage;
+  // attribute
+  private Attribution attribution = Attribution.EMPTY;
+  // route
+  private String requestedModel;
+  private ModelRoute route;
+  private String routeReason;
+  // call provider and meter
+  private TokenUsage usage;
+  private boolean usageEstimated;
+  private Long ttftMs;
+  private Money cost = Money.ZERO;
+  private boolean upstreamCalled;
+  // outcome
+  private RequestStatus status = RequestStatus.OK;
+  private GatewayError error;
+  private int httpStatus = 200;
+  private Instant endedAt;
+  private long latencyMs;
+
+  public Exchange(String requestId, Instant startedAt, long startNanos, Endpoint endpoint, GatewayState state,
+      Function<String, String> header, byte[] rawBody) {
+    this.requestId = requestId;
+    this.startedAt = startedAt;
+    this.startNanos = startNanos;
+    this.endpoint = endpoint;
+    this.state = state;
+    this.header = header;
+    this.rawBody = rawBody;
+  }
+
+  public String requestId() { return requestId; }
+  public Instant startedAt() { return startedAt; }
+  public long startNanos() { return startNanos; }
+  public Endpoint endpoint() { return endpoint; }
+  public GatewayState state() { return state; }
+  /** A request header by case-insensitive name, or null. */
+  public String header(String name) { return header.apply(name); }
+  public byte[] rawBody() { return rawBody; }
+
+  public VirtualKey key() { return key; }
+  public void key(VirtualKey key) { this.key = key; }
+
+  public ObjectNode body() { return body; }
+  public boolean stream() { return stream; }
+  public boolean clientAskedForUsage() { return clientAskedForUsage; }
+  public void decoded(ObjectNode body, boolean stream, boolean clientAskedForUsage) {
+    this.body = body;
+    this.stream = stream;
+    this.clientAskedForUsage = clientAskedForUsage;
+  }
+
+  public Attribution attribution() { return attribution; }
+  public void attribution(Attribution attribution) { this.attribution = attribution; }
+
+  public String requestedModel() { return requestedModel; }
+  public void requestedModel(String requestedModel) { this.requestedModel = requestedModel; }
+  public ModelRoute route() { return route; }
+  public String routeReason() { return routeReason; }
+  public void routed(ModelRoute route, String reason) {
+    this.route = route;
+    this.routeReason = reason;
+  }
+
+  public TokenUsage usage() { return usage; }
+  public boolean usageEstimated() { return usageEstimated; }
+  public void usage(TokenUsage usage, boolean estimated) {
+    this.usage = usage;
+    this.usageEstimated = estimated;
+  }
+  public Long ttftMs() { return ttftMs; }
+  public void ttftMs(long ttftMs) { this.ttftMs = ttftMs; }
+  public Money cost() { return cost; }
+  public void cost(Money cost) { this.cost = cost; }
+  public boolean upstreamCalled() { return upstreamCalled; }
+  public void markUpstreamCalled() { this.upstreamCalled = true; }
+
+  public RequestStatus status() { return status; }
+  public GatewayError error() { return error; }
+  public int httpStatus() { return httpStatus; }
+  public void httpStatus(int httpStatus) { this.httpStatus = httpStatus; }
+
+  /** Records how the request failed or was refused; the first reason given wins. */
+  public void fail(GatewayError error) {
+    if (this.error != null) return;
+    this.error = error;
+    this.status = error.kind().refusal() && !upstreamCalled ? RequestStatus.BLOCKED : RequestStatus.ERROR;
+    this.httpStatus = error.httpStatus();
+  }
+
+  public Instant endedAt() { return endedAt; }
+  public long latencyMs() { return latencyMs; }
+  public void ended(Instant endedAt, long nowNanos) {
+    this.endedAt = endedAt;
+    this.latencyMs = (nowNanos - startNanos) / 1_000_000;
+  }
+
+  /** Milliseconds since the request arrived. */
+  public long elapsedMs(long nowNanos) {
+    return (nowNanos - startNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.domain.key.VirtualKey;
+import dev.tollgate.pipeline.route.ModelRoute;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The running configuration as the request path needs it, all in memory. A config reload builds a
+ * new state and swaps it in; a request keeps the state it started with, so a reload never changes
+ * the rules under a request in flight.
+ *
+ * @param models model name → route, in config order
+ */
+public record GatewayState(String org, KeyIndex keys, Map<String, ModelRoute> models) {
+
+  /** Finds virtual keys by secret without a database round trip. */
+  public interface KeyIndex {
+    Optional<VirtualKey> findBySecret(String secret);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.pipeline.attribute.Attribute;
+import dev.tollgate.pipeline.authenticate.Authenticate;
+import dev.tollgate.pipeline.call.CallProvider;
+import dev.tollgate.pipeline.decode.Decode;
+import dev.tollgate.pipeline.meter.Meter;
+import dev.tollgate.pipeline.record.Record;
+import dev.tollgate.pipeline.route.Route;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path, in order:
+ *
+ * <pre>
+ *   authenticate → decode → attribute → route → call provider → meter → record
+ * </pre>
+ *
+ * Each stage before the call may stop the request with a reason; a stopped request is answered at
+ * once and still metered and recorded (status {@code blocked}). Once the request has ended, for
+ * whatever reason, every stage that ran gets its {@link Stage#complete} in reverse order, then the
+ * request is metered and recorded — exactly once.
+ */
+public final class Pipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  private final List<Stage> stages;
+  private final CallProvider call;
+  private final Meter meter;
+  private final Record record;
+  private final Clock clock;
+
+  public Pipeline(Clock clock, Meter meter, Record record) {
+    this.clock = clock;
+    this.meter = meter;
+    this.record = record;
+    this.stages = List.of(new Authenticate(clock), new Decode(), new Attribute(), new Route());
+    this.call = new CallProvider(meter);
+  }
+
+  /** Runs the request through every stage and the provider call. */
+  public void handle(Exchange x, ClientChannel client) {
+    int ran = 0;
+    for (Stage stage : stages) {
+      ran++;
+      Decision decision;
+      try {
+        decision = stage.apply(x);
+      } catch (RuntimeException e) {
+        log.error("stage {} failed on request {}", stage.getClass().getSimpleName(), x.requestId(), e);
+        decision = Decision.stop(GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ")."));
+      }
+      if (decision instanceof Decision.Stop stop) {
+        refuse(x, client, stop.error(), ran);
+        return;
+      }
+    }
+    int completed = ran;
+    try {
+      call.run(x, client, () -> finish(x, completed));
+    } catch (RuntimeException e) {
+      log.error("provider call failed on request {}", x.requestId(), e);
+      GatewayError error = GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ").");
+      refuse(x, client, error, completed);
+    }
+  }
+
+  /** Refuses a request the HTTP edge could not even read (e.g. too large); it is recorded all the same. */
+  public void refuse(Exchange x, ClientChannel client, GatewayError error) {
+    refuse(x, client, error, 0);
+  }
+
+  private void refuse(Exchange x, ClientChannel client, GatewayError error, int stagesRan) {
+    x.fail(error);
+    if (!client.started()) client.sendError(error);
+    finish(x, stagesRan);
+  }
+
+  private void finish(Exchange x, int stagesRan) {
+    x.ended(clock.instant(), System.nanoTime());
+    for (int i = stagesRan - 1; i >= 0; i--) {
+      try {
+        stages.get(i).complete(x);
+      } catch (RuntimeException e) {
+        log.error("completion of stage {} failed on request {}", stages.get(i).getClass().getSimpleName(), x.requestId(), e);
+      }
+    }
+    try {
+      if (x.route() != null && x.upstreamCalled()) meter.complete(x, null);
+    } finally {
+      record.complete(x);
+    }
+  }
+}

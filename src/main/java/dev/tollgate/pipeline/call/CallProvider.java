@@ -1,0 +1,237 @@
+package dev.tollgate.pipeline.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.domain.usage.TokenUsage;
+import dev.tollgate.pipeline.ClientChannel;
+import dev.tollgate.pipeline.ErrorKind;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.GatewayError;
+import dev.tollgate.pipeline.meter.Meter;
+import dev.tollgate.pipeline.meter.OpenAiUsage;
+import dev.tollgate.pipeline.meter.StreamMeter;
+import dev.tollgate.port.ProviderAdapter;
+import dev.tollgate.port.ProviderAdapter.CallHandle;
+import dev.tollgate.port.ProviderAdapter.ProviderRequest;
+import dev.tollgate.port.ProviderAdapter.UpstreamFailure;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Calls the chosen provider and relays its answer.
+ *
+ * <p>Flow: the body goes upstream with the model renamed to the provider's own id and, when
+ * streaming, {@code stream_options.include_usage} switched on so that the provider reports usage.
+ * A streamed answer is forwarded event by event as it arrives ({@link StreamMeter}), pausing the
+ * upstream while the client is slow; a whole answer is read (it is one JSON document), metered,
+ * and sent with its cost header. Whatever happens — upstream error, timeout, stream cut, client
+ * gone — {@code done} runs exactly once, after the client has had its last byte.
+ */
+public final class CallProvider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** An error body longer than this is cut: it is only relayed, never needed whole. */
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
+  private final Meter meter;
+
+  public CallProvider(Meter meter) {
+    this.meter = meter;
+  }
+
+  public void run(Exchange x, ClientChannel client, Runnable done) {
+    new Call(x, client, done).start();
+  }
+
+  private final class Call implements ProviderAdapter.ResponseSink {
+    private final Exchange x;
+    private final ClientChannel client;
+    private final Runnable done;
+    private final StreamMeter streamMeter;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private CallHandle handle;
+    private int upstreamStatus;
+    private boolean finished;
+
+    Call(Exchange x, ClientChannel client, Runnable done) {
+      this.x = x;
+      this.client = client;
+      this.done = done;
+      this.streamMeter = x.stream() ? new StreamMeter(x.clientAskedForUsage()) : null;
+    }
+
+    void start() {
+      ObjectNode upstreamBody = x.body().deepCopy();
+      upstreamBody.put("model", x.route().upstream());
+      if (x.stream()) upstreamBody.withObject("/stream_options").put("include_usage", true);
+      byte[] bytes;
+      try {
+        bytes = JSON.writeValueAsBytes(upstreamBody);
+      } catch (IOException e) {
+        fail(GatewayError.of(ErrorKind.INTERNAL, "The request could not be encoded for the provider."));
+        return;
+      }
+      x.markUpstreamCalled();
+      client.onClose(this::clientGone);
+      handle = x.route().provider().call(
+          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId()), this);
+    }
+
+    @Override
+    public void onHead(int status, Map<String, String> headers) {
+      if (finished) return;
+      upstreamStatus = status;
+      if (ok() && x.stream()) {
+        client.startStream(200, streamHeaders());
+      }
+    }
+
+    @Override
+    public void onData(byte[] chunk) {
+      if (finished) return;
+      if (!ok() || !x.stream()) {
+        if (ok() || body.size() < MAX_ERROR_BODY) body.writeBytes(chunk);
+        return;
+      }
+      byte[] out = streamMeter.accept(chunk);
+      if (x.ttftMs() == null && streamMeter.sawContent()) x.ttftMs(x.elapsedMs(System.nanoTime()));
+      if (out.length > 0) client.write(out);
+      if (client.writeQueueFull()) {
+        handle.pause();
+        client.onDrain(handle::resume);
+      }
+    }
+
+    @Override
+    public void onEnd() {
+      if (finished) return;
+      if (!ok()) {
+        relayUpstreamError();
+        return;
+      }
+      if (x.stream()) {
+        byte[] rest = streamMeter.remainder();
+        if (rest.length > 0) client.write(rest);
+        TokenUsage usage = streamMeter.reportedUsage();
+        if (usage != null) x.usage(usage, false);
+        client.end();
+        finish();
+      } else {
+        byte[] bytes = body.toByteArray();
+        x.ttftMs(x.elapsedMs(System.nanoTime()));
+        try {
+          TokenUsage usage = OpenAiUsage.parse(JSON.readTree(bytes).get("usage"));
+          if (usage != null) x.usage(usage, false);
+        } catch (IOException e) {
+          // An unreadable body is still the provider's answer: relay it, estimate the usage.
+        }
+        meter.complete(x, null);
+        Map<String, String> headers = baseHeaders();
+        headers.put("content-type", "application/json");
+        headers.put("x-tollgate-cost-usd", x.cost().toUsdString());
+        client.sendBody(200, headers, bytes);
+        finish();
+      }
+    }
+
+    @Override
+    public void onFailure(UpstreamFailure failure) {
+      if (finished) return;
+      String provider = x.route().provider().name();
+      GatewayError error = switch (failure.kind()) {
+        case CONNECT -> GatewayError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
+            "The provider '" + provider + "' could not be reached: " + failure.message() + ". Try again shortly.");
+        case TIMEOUT -> GatewayError.of(ErrorKind.UPSTREAM_TIMEOUT,
+            "The provider '" + provider + "' did not answer in time: " + failure.message() + ".");
+        case RESET -> GatewayError.of(ErrorKind.UPSTREAM_STREAM_BROKEN,
+            "The provider '" + provider + "' broke off its answer: " + failure.message() + ".");
+      };
+      if (x.stream() && client.started()) {
+        TokenUsage usage = streamMeter.reportedUsage();
+        if (usage != null) x.usage(usage, false);
+        x.fail(GatewayError.of(ErrorKind.UPSTREAM_STREAM_BROKEN, error.message()));
+        client.write(sseError(x.error()));
+        client.end();
+        finish();
+        return;
+      }
+      if (failure.kind() == UpstreamFailure.Kind.CONNECT) x.usage(TokenUsage.NONE, false); // nothing reached it
+      fail(error);
+    }
+
+    private void clientGone() {
+      if (finished) return;
+      if (handle != null) handle.cancel();
+      if (streamMeter != null && streamMeter.reportedUsage() != null) x.usage(streamMeter.reportedUsage(), false);
+      x.fail(GatewayError.of(ErrorKind.CLIENT_DISCONNECTED, "The client closed the connection before the answer ended."));
+      finish();
+    }
+
+    private void relayUpstreamError() {
+      String provider = x.route().provider().name();
+      String message = "The provider '" + provider + "' answered with HTTP " + upstreamStatus + ".";
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("provider", provider);
+      details.put("upstream_status", upstreamStatus);
+      try {
+        JsonNode root = JSON.readTree(body.toByteArray());
+        JsonNode err = root.path("error");
+        if (err.path("message").isTextual()) message += " Its message: " + err.get("message").asText();
+        if (err.path("code").isValueNode() && !err.path("code").isNull()) details.put("upstream_code", err.get("code").asText());
+        if (err.path("type").isTextual()) details.put("upstream_type", err.get("type").asText());
+        TokenUsage usage = OpenAiUsage.parse(root.get("usage"));
+        if (usage != null) x.usage(usage, false); // a failed call that consumed tokens is billed
+      } catch (IOException e) {
+        // Not JSON: the status says enough.
+      }
+      if (x.usage() == null) x.usage(TokenUsage.NONE, false); // a refused upstream call consumed nothing
+      fail(new GatewayError(ErrorKind.UPSTREAM_ERROR, upstreamStatus, message, details));
+    }
+
+    private void fail(GatewayError error) {
+      x.fail(error);
+      if (!client.started()) client.sendError(error);
+      else client.end();
+      finish();
+    }
+
+    private void finish() {
+      if (finished) return;
+      finished = true;
+      meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
+      done.run();
+    }
+
+    private boolean ok() {
+      return upstreamStatus >= 200 && upstreamStatus < 300;
+    }
+
+    private Map<String, String> baseHeaders() {
+      Map<String, String> h = new LinkedHashMap<>();
+      if (!x.route().name().equals(x.route().upstream()) || !"requested".equals(x.routeReason())) {
+        h.put("x-tollgate-routed-model", x.route().name());
+      }
+      return h;
+    }
+
+    private Map<String, String> streamHeaders() {
+      Map<String, String> h = baseHeaders();
+      h.put("content-type", "text/event-stream; charset=utf-8");
+      h.put("cache-control", "no-cache");
+      return h;
+    }
+  }
+
+  static byte[] sseError(GatewayError error) {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode err = root.putObject("error");
+    err.put("message", error.message());
+    err.put("type", error.kind().type());
+    err.put("code", error.kind().code());
+    return ("data: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.tollgate.pipeline.meter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.domain.usage.TokenUsage;
+
+/** Reads the {@code usage} object of an OpenAI chat completion (or of the last stream chunk). */
+public final class OpenAiUsage {
+
+  private OpenAiUsage() {}
+
+  /** The usage in {@code usage}, or null if the node holds none. */
+  public static TokenUsage parse(JsonNode usage) {
+    if (usage == null || !usage.isObject() || !usage.has("prompt_tokens")) return null;
+    long input = usage.path("prompt_tokens").asLong(0);
+    long output = usage.path("completion_tokens").asLong(0);
+    long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
+    long reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
+    return new TokenUsage(Math.max(0, input), Math.min(Math.max(0, cached), Math.max(0, input)), 0,
+        Math.max(0, output), Math.min(Math.max(0, reasoning), Math.max(0, output)));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.tollgate.pipeline.meter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.domain.usage.TokenUsage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads an OpenAI chat-completions SSE stream on its way to the client, one event at a time.
+ *
+ * <p>How it works: bytes are appended to a small buffer until an event is complete (a blank line);
+ * each complete event is inspected and handed back for forwarding at once, so the client gets the
+ * stream as it arrives and nothing is held longer than one event. Inspection picks up the provider's
+ * {@code usage} (sent in the last chunk because the gateway asks for {@code include_usage}) and keeps
+ * the generated text, so that output tokens can be counted if the stream breaks before usage comes.
+ * The usage-only chunk (empty {@code choices}) is dropped again when the client did not ask for it.
+ */
+public final class StreamMeter {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final boolean forwardUsageChunk;
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream(512);
+  private final StringBuilder generated = new StringBuilder();
+  private TokenUsage reported;
+  private boolean done;
+  private boolean sawContent;
+
+  public StreamMeter(boolean forwardUsageChunk) {
+    this.forwardUsageChunk = forwardUsageChunk;
+  }
+
+  /** Takes the next bytes from upstream; returns the bytes to send to the client now (maybe empty). */
+  public byte[] accept(byte[] chunk) {
+    pending.writeBytes(chunk);
+    byte[] buf = pending.toByteArray();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(buf.length);
+    int start = 0;
+    int end;
+    while ((end = eventEnd(buf, start)) >= 0) {
+      if (inspect(buf, start, end)) out.write(buf, start, end - start);
+      start = end;
+    }
+    pending.reset();
+    pending.write(buf, start, buf.length - start);
+    return out.toByteArray();
+  }
+
+  /** Bytes of an unfinished last event, if the stream ended without its blank line. */
+  public byte[] remainder() {
+    byte[] rest = pending.toByteArray();
+    pending.reset();
+    return rest;
+  }
+
+  public TokenUsage reportedUsage() {
+    return reported;
+  }
+
+  /** True once {@code data: [DONE]} went by. */
+  public boolean done() {
+    return done;
+  }
+
+  /** True once any generated content went by: the moment of the first token. */
+  public boolean sawContent() {
+    return sawContent;
+  }
+
+  public String generatedText() {
+    return generated.toString();
+  }
+
+  /** Index just past the blank line that ends the event starting at {@code from}, or -1. */
+  private static int eventEnd(byte[] b, int from) {
+    for (int i = from; i < b.length - 1; i++) {
+      if (b[i] == '\n') {
+        if (b[i + 1] == '\n') return i + 2;
+        if (b[i + 1] == '\r' && i + 2 < b.length && b[i + 2] == '\n') return i + 3;
+      }
+    }
+    return -1;
+  }
+
+  /** Looks at one event; returns whether to forward it. */
+  private boolean inspect(byte[] b, int start, int end) {
+    String event = new String(b, start, end - start, StandardCharsets.UTF_8);
+    StringBuilder data = new StringBuilder();
+    for (String line : event.split("\r?\n")) {
+      if (line.startsWith("data:")) {
+        if (data.length() > 0) data.append('\n');
+        data.append(line.substring(line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5));
+      }
+    }
+    String payload = data.toString().trim();
+    if (payload.isEmpty()) return true;
+    if (payload.equals("[DONE]")) {
+      done = true;
+      return true;
+    }
+    JsonNode chunk;
+    try {
+      chunk = JSON.readTree(payload);
+    } catch (IOException e) {
+      return true; // not ours to judge: pass it on unchanged
+    }
+    TokenUsage usage = OpenAiUsage.parse(chunk.get("usage"));
+    if (usage != null) reported = usage;
+    JsonNode choices = chunk.get("choices");
+    if (choices != null && choices.isArray()) {
+      for (JsonNode choice : choices) collectText(choice.path("delta"));
+      if (usage != null && choices.isEmpty() && !forwardUsageChunk) return false;
+    }
+    return true;
+  }
+
+  private void collectText(JsonNode delta) {
+    JsonNode content = delta.get("content");
+    if (content != null && content.isTextual()) append(content.asText());
+    JsonNode refusal = delta.get("refusal");
+    if (refusal != null && refusal.isTextual()) append(refusal.asText());
+    JsonNode toolCalls = delta.get("tool_calls");
+    if (toolCalls != null && toolCalls.isArray()) {
+      for (JsonNode call : toolCalls) {
+        JsonNode fn = call.path("function");
+        if (fn.path("name").isTextual()) append(fn.get("name").asText());
+        if (fn.path("arguments").isTextual()) append(fn.get("arguments").asText());
+      }
+    }
+  }
+
+  private void append(String text) {
+    if (!text.isEmpty()) sawContent = true;
+    generated.append(text);
+  }
+}

@@ -1,0 +1,55 @@
+package dev.tollgate.pipeline.record;
+
+import dev.tollgate.domain.usage.UsageRecord;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.port.LedgerWriter;
+import dev.tollgate.port.UsageObserver;
+import java.util.List;
+
+/**
+ * The last stage: turns the finished exchange into its ledger row and hands it to the
+ * {@link LedgerWriter}, which persists it off the request path; then tells the observers.
+ * Runs for every request — served, refused or failed.
+ */
+public final class Record {
+
+  private final LedgerWriter ledger;
+  private final List<UsageObserver> observers;
+
+  public Record(LedgerWriter ledger, List<UsageObserver> observers) {
+    this.ledger = ledger;
+    this.observers = List.copyOf(observers);
+  }
+
+  public void complete(Exchange x) {
+    UsageRecord row = toRecord(x);
+    ledger.append(row);
+    for (UsageObserver o : observers) o.observe(row);
+  }
+
+  static UsageRecord toRecord(Exchange x) {
+    var route = x.route();
+    return new UsageRecord(
+        x.requestId(),
+        x.startedAt(),
+        x.endedAt(),
+        x.key() == null ? null : x.key().name(),
+        x.attribution(),
+        route == null ? null : route.provider().type(),
+        x.requestedModel(),
+        route == null || !x.upstreamCalled() ? null : route.upstream(),
+        route == null ? null : route.tier(),
+        x.routeReason(),
+        x.usage(),
+        x.cost(),
+        x.status(),
+        x.error() == null ? null : x.error().kind().code(),
+        x.latencyMs(),
+        x.ttftMs(),
+        null,
+        false,
+        x.usageEstimated(),
+        x.stream(),
+        x.httpStatus());
+  }
+}

@@ -1,0 +1,51 @@
+package dev.tollgate.port;
+
+/**
+ * Talks to one configured provider. Every adapter speaks the OpenAI chat-completions wire format
+ * towards the pipeline (bodies and SSE events), whatever its vendor speaks upstream, so that metering
+ * and recording are written once.
+ *
+ * <p>Callbacks of the {@link ResponseSink} arrive in order on the thread that called {@link #call}
+ * (the request's event loop), and the sink is told exactly one of {@code onEnd} or {@code onFailure}.
+ */
+public interface ProviderAdapter extends AutoCloseable {
+
+  /** The provider's name in config ({@code openai}, {@code sim}…), recorded in the ledger. */
+  String name();
+
+  /** Provider type recorded in the ledger, e.g. {@code openai} or {@code simulator}. */
+  String type();
+
+  CallHandle call(ProviderRequest request, ResponseSink sink);
+
+  @Override
+  void close();
+
+  /** One upstream call: a path relative to the provider's base URL and the JSON body to send. */
+  record ProviderRequest(String path, byte[] body, boolean stream, java.util.Map<String, String> headers, String requestId) {}
+
+  /** Receives the upstream reply as it arrives. */
+  interface ResponseSink {
+    void onHead(int status, java.util.Map<String, String> headers);
+
+    void onData(byte[] chunk);
+
+    void onEnd();
+
+    void onFailure(UpstreamFailure failure);
+  }
+
+  /** Lets the caller apply back-pressure to, or abandon, a call in flight. */
+  interface CallHandle {
+    void pause();
+
+    void resume();
+
+    void cancel();
+  }
+
+  /** Why a call produced no complete reply. */
+  record UpstreamFailure(Kind kind, String message) {
+    public enum Kind { CONNECT, TIMEOUT, RESET }
+  }
+}
