@@ -76,8 +76,11 @@ public final class Pipeline {
 
   private void refuse(Exchange x, ClientChannel client, GatewayError error, int stagesRan) {
     x.fail(error);
-    if (!client.started()) client.sendError(error);
-    finish(x, stagesRan);
+    try {
+      finish(x, stagesRan);
+    } finally {
+      if (!client.started()) client.sendError(error);
+    }
   }
 
   private void finish(Exchange x, int stagesRan) {

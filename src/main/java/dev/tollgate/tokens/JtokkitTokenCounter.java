@@ -21,6 +21,9 @@ public final class JtokkitTokenCounter implements TokenCounter {
     EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
     this.o200k = registry.getEncoding(EncodingType.O200K_BASE);
     this.cl100k = registry.getEncoding(EncodingType.CL100K_BASE);
+    // Load both vocabularies now, at start-up, rather than on the event loop of the first request that needs them.
+    o200k.countTokens("warm up");
+    cl100k.countTokens("warm up");
   }
 
   @Override

@@ -29,7 +29,7 @@ import java.util.Map;
  * A streamed answer is forwarded event by event as it arrives ({@link StreamMeter}), pausing the
  * upstream while the client is slow; a whole answer is read (it is one JSON document), metered,
  * and sent with its cost header. Whatever happens — upstream error, timeout, stream cut, client
- * gone — {@code done} runs exactly once, after the client has had its last byte.
+ * gone — {@code done} runs exactly once, just before the client gets its last bytes.
  */
 public final class CallProvider {
 
@@ -118,8 +118,7 @@ public final class CallProvider {
         if (rest.length > 0) client.write(rest);
         TokenUsage usage = streamMeter.reportedUsage();
         if (usage != null) x.usage(usage, false);
-        client.end();
-        finish();
+        finish(client::end);
       } else {
         byte[] bytes = body.toByteArray();
         x.ttftMs(x.elapsedMs(System.nanoTime()));
@@ -133,8 +132,7 @@ public final class CallProvider {
         Map<String, String> headers = baseHeaders();
         headers.put("content-type", "application/json");
         headers.put("x-tollgate-cost-usd", x.cost().toUsdString());
-        client.sendBody(200, headers, bytes);
-        finish();
+        finish(() -> client.sendBody(200, headers, bytes));
       }
     }
 
@@ -154,9 +152,10 @@ public final class CallProvider {
         TokenUsage usage = streamMeter.reportedUsage();
         if (usage != null) x.usage(usage, false);
         x.fail(GatewayError.of(ErrorKind.UPSTREAM_STREAM_BROKEN, error.message()));
-        client.write(sseError(x.error()));
-        client.end();
-        finish();
+        finish(() -> {
+          client.write(sseError(x.error()));
+          client.end();
+        });
         return;
       }
       if (failure.kind() == UpstreamFailure.Kind.CONNECT) x.usage(TokenUsage.NONE, false); // nothing reached it
@@ -168,7 +167,7 @@ public final class CallProvider {
       if (handle != null) handle.cancel();
       if (streamMeter != null && streamMeter.reportedUsage() != null) x.usage(streamMeter.reportedUsage(), false);
       x.fail(GatewayError.of(ErrorKind.CLIENT_DISCONNECTED, "The client closed the connection before the answer ended."));
-      finish();
+      finish(() -> {});
     }
 
     private void relayUpstreamError() {
@@ -194,16 +193,25 @@ public final class CallProvider {
 
     private void fail(GatewayError error) {
       x.fail(error);
-      if (!client.started()) client.sendError(error);
-      else client.end();
-      finish();
+      finish(() -> {
+        if (!client.started()) client.sendError(error);
+        else client.end();
+      });
     }
 
-    private void finish() {
+    /**
+     * Meters and records the request, then sends the client its last bytes. In that order, so that
+     * an answer the client has in full always has its ledger row handed over already.
+     */
+    private void finish(Runnable lastWrite) {
       if (finished) return;
       finished = true;
       meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
-      done.run();
+      try {
+        done.run();
+      } finally {
+        lastWrite.run();
+      }
     }
 
     private boolean ok() {

@@ -1,0 +1,208 @@
+package dev.tollgate.app;
+
+import dev.tollgate.admin.AdminApi;
+import dev.tollgate.admin.PricesHandler;
+import dev.tollgate.config.ConfigException;
+import dev.tollgate.config.ConfigLoader;
+import dev.tollgate.config.ConfigWatcher;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.domain.pricing.PriceCatalog;
+import dev.tollgate.http.DataPlane;
+import dev.tollgate.metrics.GatewayMetrics;
+import dev.tollgate.pipeline.GatewayState;
+import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.pipeline.meter.Meter;
+import dev.tollgate.pipeline.record.Record;
+import dev.tollgate.pipeline.route.ModelRoute;
+import dev.tollgate.port.ProviderAdapter;
+import dev.tollgate.pricing.BundledCatalog;
+import dev.tollgate.service.KeyService;
+import dev.tollgate.store.sql.Storage;
+import dev.tollgate.tokens.JtokkitTokenCounter;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: the only place that knows every adapter. Starts storage, providers and the
+ * HTTP server from a config; swaps in a new config on reload without dropping requests in flight;
+ * on close stops taking requests, lets those in flight finish, then flushes the ledger.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final Storage storage;
+  private final KeyService keys;
+  private final Providers providers;
+  private final GatewayMetrics metrics;
+  private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
+  private final AtomicReference<GatewayState> state = new AtomicReference<>();
+  private final AtomicReference<PriceCatalog> catalog = new AtomicReference<>();
+  private final HttpServer server;
+  private ConfigWatcher watcher;
+
+  private Gateway(GatewayConfig initial, Clock clock) {
+    this.vertx = Vertx.vertx();
+    var ledger = initial.ledger();
+    this.storage = Storage.open(initial.storage(), ledger.batchSize(), ledger.flushInterval(), ledger.queueCapacity());
+    this.keys = new KeyService(storage.keyStore(), clock);
+    JtokkitTokenCounter tokens = new JtokkitTokenCounter();
+    this.providers = new Providers(vertx, tokens);
+    this.metrics = new GatewayMetrics(storage::ledgerWriter);
+    apply(initial);
+
+    Pipeline pipeline = new Pipeline(clock, new Meter(tokens), new Record(storage.ledgerWriter(), List.of(metrics)));
+    Router router = Router.router(vertx);
+    router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
+    router.get("/readyz").handler(ctx -> vertx.executeBlocking(this::storageReachable).onComplete(ar -> {
+      boolean ready = ar.succeeded() && ar.result();
+      ctx.response().setStatusCode(ready ? 200 : 503);
+      ctx.json(Map.of("status", ready ? "ready" : "not_ready", "ledger_pending", storage.ledgerWriter().pending()));
+    }));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
+    new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), clock).mount(router);
+    router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
+        .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
+            + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
+
+    var s = initial.server();
+    this.server = vertx.createHttpServer(new HttpServerOptions().setHost(s.host()).setPort(s.port())
+            .setCompressionSupported(false).setIdleTimeout((int) s.idleTimeout().toSeconds()))
+        .requestHandler(router);
+    try {
+      server.listen().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("could not listen on " + s.host() + ":" + s.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts a gateway; throws {@link ConfigException} if the config names a model with no price. */
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    return new Gateway(config, clock);
+  }
+
+  /** Starts a gateway and reloads it whenever its config file changes. */
+  public static Gateway startWatching(GatewayConfig config, Clock clock, Duration pollInterval) {
+    Gateway g = start(config, clock);
+    if (config.source() != null) {
+      g.watcher = new ConfigWatcher(config.source(), pollInterval, ConfigLoader::load, next -> {
+        try {
+          g.reload(next);
+        } catch (ConfigException | UncheckedIOException e) {
+          log.warn("config reload rejected, keeping the previous config:\n{}", e.getMessage());
+        }
+      }, e -> log.warn("config reload rejected, keeping the previous config:\n{}", e.getMessage()));
+    }
+    return g;
+  }
+
+  /** Swaps in a new config. A config that cannot be resolved (e.g. a model with no price) is refused and the old one kept. */
+  public synchronized void reload(GatewayConfig next) {
+    apply(next);
+    log.info("config reloaded from {}: {} models, {} keys", next.source(), next.models().size(), next.keys().size());
+  }
+
+  private synchronized void apply(GatewayConfig next) {
+    PriceCatalog prices = BundledCatalog.load();
+    if (next.pricing() != null && next.pricing().catalog() != null) {
+      try {
+        prices = BundledCatalog.loadFile(next.pricing().catalog()).layeredOver(prices);
+      } catch (IOException e) {
+        throw new UncheckedIOException("pricing.catalog " + next.pricing().catalog() + " could not be read", e);
+      }
+    }
+    // Resolve prices against the new providers before committing anything, so a refused config changes nothing.
+    Providers.Change change = providers.prepare(next);
+    Map<String, ModelRoute> models;
+    try {
+      models = StateBuilder.models(next, prices, change.adapters());
+    } catch (RuntimeException e) {
+      providers.discard(change);
+      throw e;
+    }
+    providers.commit(change);
+    keys.useConfigKeys(StateBuilder.configKeys(next));
+    catalog.set(prices);
+    config.set(next);
+    state.set(new GatewayState(next.org().name(), keys, models));
+    if (!change.replaced().isEmpty()) {
+      // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
+      long grace = next.server().requestTimeout().toMillis() + 1000;
+      vertx.setTimer(grace, t -> change.replaced().forEach(ProviderAdapter::close));
+    }
+  }
+
+  private boolean storageReachable() {
+    try (var c = storage.database().dataSource().getConnection()) {
+      return c.isValid(2);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public GatewayConfig config() {
+    return config.get();
+  }
+
+  /** The models of the running config, resolved to providers and prices. */
+  public Map<String, ModelRoute> models() {
+    return state.get().models();
+  }
+
+  /** Fills an empty ledger with the demo's sample history; returns the rows written (0 if the ledger had any). */
+  public int seedDemoData(Clock clock) {
+    var any = storage.usageQuery().recent(new dev.tollgate.domain.usage.UsageFilter(null, null, null, null, null, null), 1);
+    if (!any.isEmpty()) return 0;
+    var configKeys = keys.all().stream().filter(k -> "config".equals(k.source())).toList();
+    return DemoData.seed(storage.ledgerWriter(), configKeys, models(), clock);
+  }
+
+  public KeyService keys() {
+    return keys;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  /** Stops taking requests, waits for those in flight (up to the request timeout), then flushes the ledger. */
+  @Override
+  public void close() {
+    if (watcher != null) watcher.close();
+    try {
+      if (server != null) {
+        long timeout = config.get() == null ? 30 : Math.min(60, config.get().server().requestTimeout().toSeconds());
+        server.shutdown(timeout, TimeUnit.SECONDS).await(timeout + 5, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.warn("HTTP server did not stop cleanly: {}", e.toString());
+    }
+    providers.closeAll();
+    storage.close();
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not stop cleanly: {}", e.toString());
+    }
+  }
+}

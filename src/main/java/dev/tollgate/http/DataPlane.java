@@ -1,0 +1,127 @@
+package dev.tollgate.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.domain.key.VirtualKey;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.Endpoint;
+import dev.tollgate.pipeline.ErrorKind;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.GatewayError;
+import dev.tollgate.pipeline.GatewayState;
+import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.pipeline.authenticate.Authenticate;
+import dev.tollgate.pipeline.route.ModelRoute;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The OpenAI-compatible routes. A handler only reads the request (bounded by the body limit),
+ * builds the {@link Exchange} and hands it to the {@link Pipeline}; all decisions are the stages'.
+ */
+public final class DataPlane {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Pipeline pipeline;
+  private final Supplier<GatewayState> state;
+  private final LongSupplier maxBodyBytes;
+  private final Clock clock;
+  private final Authenticate authenticate;
+
+  public DataPlane(Pipeline pipeline, Supplier<GatewayState> state, LongSupplier maxBodyBytes, Clock clock) {
+    this.pipeline = pipeline;
+    this.state = state;
+    this.maxBodyBytes = maxBodyBytes;
+    this.clock = clock;
+    this.authenticate = new Authenticate(clock);
+  }
+
+  public void mount(Router router) {
+    router.post("/v1/chat/completions").handler(ctx -> chat(ctx.request()));
+    router.get("/v1/models").handler(ctx -> models(ctx.request()));
+  }
+
+  private void chat(HttpServerRequest request) {
+    long startNanos = System.nanoTime();
+    var startedAt = clock.instant();
+    String requestId = RequestIds.next(startedAt.toEpochMilli());
+    GatewayState snapshot = state.get();
+    VertxClientChannel client = new VertxClientChannel(request.response(), requestId);
+    long limit = maxBodyBytes.getAsLong();
+
+    String declared = request.getHeader("content-length");
+    if (declared != null && parseLong(declared) > limit) {
+      Exchange x = new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, new byte[0]);
+      closeAfterAnswer(request);
+      pipeline.refuse(x, client, tooLarge(limit));
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    boolean[] refused = {false};
+    request.handler(chunk -> {
+      if (refused[0]) return;
+      if (body.length() + chunk.length() > limit) {
+        refused[0] = true;
+        Exchange x = new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, new byte[0]);
+        closeAfterAnswer(request);
+        pipeline.refuse(x, client, tooLarge(limit));
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.endHandler(v -> {
+      if (refused[0]) return;
+      Exchange x = new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, body.getBytes());
+      pipeline.handle(x, client);
+    });
+    request.resume();
+  }
+
+  private void models(HttpServerRequest request) {
+    var now = clock.instant();
+    String requestId = RequestIds.next(now.toEpochMilli());
+    GatewayState snapshot = state.get();
+    Exchange x = new Exchange(requestId, now, System.nanoTime(), Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, new byte[0]);
+    HttpServerResponse response = request.response();
+    Decision decision = authenticate.apply(x);
+    if (decision instanceof Decision.Stop stop) {
+      new VertxClientChannel(response, requestId).sendError(stop.error());
+      return;
+    }
+    VirtualKey key = x.key();
+    ObjectNode root = JSON.createObjectNode().put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (ModelRoute m : snapshot.models().values()) {
+      if (!key.allowsModel(m.name())) continue;
+      ObjectNode entry = data.addObject().put("id", m.name()).put("object", "model").put("created", 0).put("owned_by", m.provider().name());
+      if (m.tier() != null) entry.put("tier", m.tier());
+    }
+    response.putHeader("content-type", "application/json").putHeader("x-tollgate-request-id", requestId).end(root.toString());
+  }
+
+  /** The rest of an oversized body is not read; on HTTP/1 the connection cannot be reused after that. */
+  private static void closeAfterAnswer(HttpServerRequest request) {
+    if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) request.response().putHeader("connection", "close");
+  }
+
+  private static GatewayError tooLarge(long limit) {
+    return GatewayError.of(ErrorKind.REQUEST_TOO_LARGE,
+        "The request body is larger than this gateway's limit of " + limit + " bytes (server.max_body_bytes). "
+            + "Shorten the prompt or ask an admin to raise the limit.");
+  }
+
+  private static long parseLong(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

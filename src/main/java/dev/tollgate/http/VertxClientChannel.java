@@ -1,0 +1,85 @@
+package dev.tollgate.http;
+
+import dev.tollgate.pipeline.ClientChannel;
+import dev.tollgate.pipeline.GatewayError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+
+/** The client connection of one OpenAI-protocol request, on Vert.x. */
+final class VertxClientChannel implements ClientChannel {
+
+  private final HttpServerResponse response;
+  private final String requestId;
+  private boolean started;
+  private boolean closed;
+  private Runnable onClose;
+
+  VertxClientChannel(HttpServerResponse response, String requestId) {
+    this.response = response;
+    this.requestId = requestId;
+    response.putHeader("x-tollgate-request-id", requestId);
+    response.closeHandler(v -> {
+      closed = true;
+      if (onClose != null && !response.ended()) onClose.run();
+    });
+  }
+
+  @Override
+  public void sendError(GatewayError error) {
+    if (started || closed) return;
+    started = true;
+    response.setStatusCode(error.httpStatus())
+        .putHeader("content-type", "application/json")
+        .putHeader("x-tollgate-error-code", error.kind().code());
+    response.end(Buffer.buffer(OpenAiErrors.body(error, requestId)));
+  }
+
+  @Override
+  public void sendBody(int status, Map<String, String> headers, byte[] body) {
+    if (started || closed) return;
+    started = true;
+    response.setStatusCode(status);
+    headers.forEach(response::putHeader);
+    response.end(Buffer.buffer(body));
+  }
+
+  @Override
+  public void startStream(int status, Map<String, String> headers) {
+    if (started || closed) return;
+    started = true;
+    response.setStatusCode(status).setChunked(true);
+    headers.forEach(response::putHeader);
+    response.writeHead();
+  }
+
+  @Override
+  public void write(byte[] data) {
+    if (!closed && !response.ended()) response.write(Buffer.buffer(data));
+  }
+
+  @Override
+  public void end() {
+    if (!closed && !response.ended()) response.end();
+  }
+
+  @Override
+  public boolean started() {
+    return started;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return !closed && response.writeQueueFull();
+  }
+
+  @Override
+  public void onDrain(Runnable action) {
+    response.drainHandler(v -> action.run());
+  }
+
+  @Override
+  public void onClose(Runnable action) {
+    this.onClose = action;
+  }
+}

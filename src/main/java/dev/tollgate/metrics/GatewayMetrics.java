@@ -1,0 +1,78 @@
+package dev.tollgate.metrics;
+
+import dev.tollgate.domain.usage.UsageRecord;
+import dev.tollgate.port.LedgerWriter;
+import dev.tollgate.port.UsageObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Prometheus metrics of the data plane, fed from each finished request's ledger row: requests,
+ * tokens and cost by team and model, and upstream latency and time to first token by provider.
+ * Meters are cached per label set because looking them up in the registry on every request costs
+ * more than the counting.
+ */
+public final class GatewayMetrics implements UsageObserver {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Meters> byLabels = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latencyByProvider = new ConcurrentHashMap<>();
+  private final Map<String, Timer> ttftByProvider = new ConcurrentHashMap<>();
+
+  public GatewayMetrics(Supplier<LedgerWriter> ledger) {
+    Gauge.builder("tollgate_ledger_pending_records", () -> ledger.get().pending())
+        .description("Ledger records accepted but not yet committed").register(registry);
+  }
+
+  private record Meters(Counter requests, Counter input, Counter cached, Counter output, Counter costNanos) {}
+
+  @Override
+  public void observe(UsageRecord r) {
+    String team = orNone(r.attribution().team());
+    String model = orNone(r.requestedModel());
+    String status = r.status().wire();
+    Meters m = byLabels.computeIfAbsent(team + '\u0000' + model + '\u0000' + status, k -> meters(team, model, status));
+    m.requests.increment();
+    m.input.increment(r.usage().inputTokens());
+    m.cached.increment(r.usage().cachedInputTokens());
+    m.output.increment(r.usage().outputTokens());
+    m.costNanos.increment(r.cost().nanos() / 1e9);
+    if (r.provider() != null && r.servedModel() != null) {
+      latencyByProvider.computeIfAbsent(r.provider(), p -> Timer.builder("tollgate_upstream_duration")
+              .description("Time from request arrival to the last byte of a provider's answer")
+              .tag("provider", p).publishPercentileHistogram().register(registry))
+          .record(Duration.ofMillis(r.latencyMs()));
+      if (r.ttftMs() != null) {
+        ttftByProvider.computeIfAbsent(r.provider(), p -> Timer.builder("tollgate_time_to_first_token")
+                .description("Time from request arrival to the first generated token")
+                .tag("provider", p).publishPercentileHistogram().register(registry))
+            .record(Duration.ofMillis(r.ttftMs()));
+      }
+    }
+  }
+
+  private Meters meters(String team, String model, String status) {
+    return new Meters(
+        Counter.builder("tollgate_requests").tags("team", team, "model", model, "status", status).register(registry),
+        Counter.builder("tollgate_tokens").tags("team", team, "model", model, "type", "input").register(registry),
+        Counter.builder("tollgate_tokens").tags("team", team, "model", model, "type", "cached_input").register(registry),
+        Counter.builder("tollgate_tokens").tags("team", team, "model", model, "type", "output").register(registry),
+        Counter.builder("tollgate_cost_usd").tags("team", team, "model", model).register(registry));
+  }
+
+  private static String orNone(String s) {
+    return s == null ? "none" : s;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

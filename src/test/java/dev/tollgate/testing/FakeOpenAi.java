@@ -1,0 +1,169 @@
+package dev.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A local upstream that speaks the OpenAI chat-completions wire format (bodies and SSE events as
+ * the API reference gives them) and fails on command. The upstream model name picks the behaviour:
+ *
+ * <ul>
+ *   <li>{@code ok} — a normal answer; streamed when asked, with the usage chunk when asked;
+ *   <li>{@code cut} — streams a role chunk and three content chunks, then drops the connection;
+ *   <li>{@code rate-limited} — 429 with OpenAI's error body;
+ *   <li>{@code broken} — 500 with an error body that is not JSON;
+ *   <li>{@code slow} — streams one chunk every 200 ms, 50 chunks (for client-disconnect tests);
+ *   <li>{@code no-usage} — streams without ever sending usage, like some OpenAI-compatible servers.
+ * </ul>
+ */
+public final class FakeOpenAi implements AutoCloseable {
+
+  public static final String[] WORDS = {"Hello", " there", ",", " friend", "."};
+  public static final long PROMPT_TOKENS = 12;
+  public static final long CACHED_TOKENS = 4;
+  public static final long COMPLETION_TOKENS = 5;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+  private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+
+  public FakeOpenAi() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    server.listen(0, "127.0.0.1").await();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+  }
+
+  /** Bodies received, in order. */
+  public List<JsonNode> bodies() {
+    return bodies;
+  }
+
+  public List<Map<String, String>> headers() {
+    return headers;
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(buf -> {
+      JsonNode body;
+      try {
+        body = JSON.readTree(buf.getBytes());
+      } catch (Exception e) {
+        req.response().setStatusCode(400).end("{\"error\":{\"message\":\"bad json\",\"type\":\"invalid_request_error\"}}");
+        return;
+      }
+      bodies.add(body);
+      Map<String, String> h = new ConcurrentHashMap<>();
+      req.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
+      headers.add(h);
+      String model = body.path("model").asText();
+      boolean stream = body.path("stream").asBoolean(false);
+      boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
+      HttpServerResponse resp = req.response();
+      switch (model) {
+        case "rate-limited" -> resp.setStatusCode(429).putHeader("content-type", "application/json")
+            .end("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+        case "broken" -> resp.setStatusCode(500).putHeader("content-type", "text/plain").end("upstream exploded");
+        case "cut" -> {
+          startStream(resp);
+          resp.write(sse(chunk(model, delta("role", "assistant"), null)));
+          for (int i = 0; i < 3; i++) resp.write(sse(chunk(model, delta("content", WORDS[i]), null)));
+          vertx.setTimer(50, t -> req.connection().close());
+        }
+        case "slow" -> {
+          startStream(resp);
+          resp.write(sse(chunk(model, delta("role", "assistant"), null)));
+          int[] n = {0};
+          vertx.setPeriodic(200, id -> {
+            if (resp.closed() || n[0]++ >= 50) {
+              vertx.cancelTimer(id);
+              if (!resp.closed()) resp.end(sse("[DONE]"));
+              return;
+            }
+            resp.write(sse(chunk(model, delta("content", " word"), null)));
+          });
+        }
+        default -> {
+          if (!stream) {
+            resp.putHeader("content-type", "application/json").end(completion(model).toString());
+          } else {
+            startStream(resp);
+            resp.write(sse(chunk(model, delta("role", "assistant"), null)));
+            for (String w : WORDS) resp.write(sse(chunk(model, delta("content", w), null)));
+            resp.write(sse(chunk(model, JSON.createObjectNode(), "stop")));
+            if (usage && !model.equals("no-usage")) {
+              ObjectNode u = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk")
+                  .put("created", 1).put("model", model);
+              u.putArray("choices");
+              u.set("usage", usageNode());
+              resp.write(sse(u.toString()));
+            }
+            resp.end(sse("[DONE]"));
+          }
+        }
+      }
+    });
+  }
+
+  private static void startStream(HttpServerResponse resp) {
+    resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+  }
+
+  private static Buffer sse(String data) {
+    return Buffer.buffer("data: " + data + "\n\n");
+  }
+
+  private static ObjectNode delta(String field, String value) {
+    return JSON.createObjectNode().put(field, value);
+  }
+
+  private static String chunk(String model, ObjectNode delta, String finish) {
+    ObjectNode c = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk")
+        .put("created", 1).put("model", model).put("system_fingerprint", "fp_fake");
+    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+    choice.set("delta", delta);
+    choice.putNull("logprobs");
+    if (finish == null) choice.putNull("finish_reason");
+    else choice.put("finish_reason", finish);
+    return c.toString();
+  }
+
+  private static ObjectNode completion(String model) {
+    ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion")
+        .put("created", 1).put("model", model).put("system_fingerprint", "fp_fake");
+    ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", String.join("", WORDS)).putNull("refusal");
+    choice.putNull("logprobs");
+    choice.put("finish_reason", "stop");
+    root.set("usage", usageNode());
+    return root;
+  }
+
+  private static ObjectNode usageNode() {
+    ObjectNode u = JSON.createObjectNode().put("prompt_tokens", PROMPT_TOKENS).put("completion_tokens", COMPLETION_TOKENS)
+        .put("total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
+    u.putObject("prompt_tokens_details").put("cached_tokens", CACHED_TOKENS).put("audio_tokens", 0);
+    u.putObject("completion_tokens_details").put("reasoning_tokens", 0).put("audio_tokens", 0);
+    return u;
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
