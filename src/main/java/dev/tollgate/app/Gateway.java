@@ -112,6 +112,11 @@ public final class Gateway implements AutoCloseable {
     return g;
   }
 
+  /** Looks at the config file now instead of at the next poll (for operators' scripts and tests). */
+  public void checkConfigNow() {
+    if (watcher != null) watcher.checkNow();
+  }
+
   /** Swaps in a new config. A config that cannot be resolved (e.g. a model with no price) is refused and the old one kept. */
   public synchronized void reload(GatewayConfig next) {
     apply(next);
