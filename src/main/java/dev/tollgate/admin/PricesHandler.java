@@ -9,7 +9,7 @@ import dev.tollgate.domain.pricing.PriceCatalog;
 import dev.tollgate.domain.pricing.PriceTier;
 import dev.tollgate.domain.pricing.Rates;
 import dev.tollgate.pipeline.GatewayState;
-import dev.tollgate.pipeline.route.ModelRoute;
+import dev.tollgate.pipeline.ModelRoute;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.function.Supplier;

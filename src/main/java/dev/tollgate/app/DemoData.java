@@ -6,7 +6,7 @@ import dev.tollgate.domain.pricing.CostCalculator;
 import dev.tollgate.domain.usage.RequestStatus;
 import dev.tollgate.domain.usage.TokenUsage;
 import dev.tollgate.domain.usage.UsageRecord;
-import dev.tollgate.pipeline.route.ModelRoute;
+import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.LedgerWriter;
 import java.time.Clock;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import dev.tollgate.pipeline.GatewayState;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.meter.Meter;
 import dev.tollgate.pipeline.record.Record;
-import dev.tollgate.pipeline.route.ModelRoute;
+import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.pricing.BundledCatalog;
 import dev.tollgate.service.KeyService;

@@ -11,7 +11,7 @@ import dev.tollgate.domain.key.VirtualKey;
 import dev.tollgate.domain.pricing.CatalogEntry;
 import dev.tollgate.domain.pricing.Price;
 import dev.tollgate.domain.pricing.PriceCatalog;
-import dev.tollgate.pipeline.route.ModelRoute;
+import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.ProviderAdapter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

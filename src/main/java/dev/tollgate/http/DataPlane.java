@@ -12,7 +12,7 @@ import dev.tollgate.pipeline.GatewayError;
 import dev.tollgate.pipeline.GatewayState;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.authenticate.Authenticate;
-import dev.tollgate.pipeline.route.ModelRoute;
+import dev.tollgate.pipeline.ModelRoute;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

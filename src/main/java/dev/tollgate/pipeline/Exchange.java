@@ -6,7 +6,6 @@ import dev.tollgate.domain.key.VirtualKey;
 import dev.tollgate.domain.money.Money;
 import dev.tollgate.domain.usage.RequestStatus;
 import dev.tollgate.domain.usage.TokenUsage;
-import dev.tollgate.pipeline.route.ModelRoute;
 import java.time.Instant;
 import java.util.function.Function;
 

@@ -1,7 +1,6 @@
 package dev.tollgate.pipeline;
 
 import dev.tollgate.domain.key.VirtualKey;
-import dev.tollgate.pipeline.route.ModelRoute;
 import java.util.Map;
 import java.util.Optional;
 

@@ -5,6 +5,7 @@ import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.ErrorKind;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.GatewayError;
+import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.pipeline.Stage;
 import java.util.Comparator;
 import java.util.List;

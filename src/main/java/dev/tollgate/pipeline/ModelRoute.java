@@ -1,4 +1,4 @@
-package dev.tollgate.pipeline.route;
+package dev.tollgate.pipeline;
 
 import dev.tollgate.domain.pricing.Price;
 import dev.tollgate.port.ProviderAdapter;
