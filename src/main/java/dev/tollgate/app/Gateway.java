@@ -11,7 +11,13 @@ import dev.tollgate.http.DataPlane;
 import dev.tollgate.metrics.GatewayMetrics;
 import dev.tollgate.pipeline.GatewayState;
 import dev.tollgate.pipeline.Pipeline;
-import dev.tollgate.pipeline.meter.Meter;
+import dev.tollgate.pipeline.AdmissionPolicy;
+import dev.tollgate.pipeline.PromptEstimator;
+import dev.tollgate.domain.budget.BudgetBook;
+import dev.tollgate.port.CounterStore;
+import dev.tollgate.service.BudgetNotices;
+import dev.tollgate.store.memory.MemoryCounterStore;
+import dev.tollgate.service.BudgetRebuild;
 import dev.tollgate.pipeline.record.Record;
 import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.ProviderAdapter;
@@ -48,6 +54,9 @@ public final class Gateway implements AutoCloseable {
   private final KeyService keys;
   private final Providers providers;
   private final GatewayMetrics metrics;
+  private final CounterStore counters;
+  private final BudgetNotices notices;
+  private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
   private final AtomicReference<PriceCatalog> catalog = new AtomicReference<>();
@@ -55,6 +64,7 @@ public final class Gateway implements AutoCloseable {
   private ConfigWatcher watcher;
 
   private Gateway(GatewayConfig initial, Clock clock) {
+    this.clock = clock;
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger.batchSize(), ledger.flushInterval(), ledger.queueCapacity());
@@ -62,9 +72,13 @@ public final class Gateway implements AutoCloseable {
     JtokkitTokenCounter tokens = new JtokkitTokenCounter();
     this.providers = new Providers(vertx, tokens);
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
+    this.counters = new MemoryCounterStore();
+    this.notices = new BudgetNotices(clock);
     apply(initial);
+    BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
-    Pipeline pipeline = new Pipeline(clock, new Meter(tokens), new Record(storage.ledgerWriter(), List.of(metrics)));
+    Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, notices,
+        new Record(storage.ledgerWriter(), List.of(metrics)));
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
     router.get("/readyz").handler(ctx -> vertx.executeBlocking(this::storageReachable).onComplete(ar -> {
@@ -145,7 +159,8 @@ public final class Gateway implements AutoCloseable {
     keys.useConfigKeys(StateBuilder.configKeys(next));
     catalog.set(prices);
     config.set(next);
-    state.set(new GatewayState(next.org().name(), keys, models));
+    BudgetBook budgets = new BudgetBook(BudgetsFromConfig.of(next), next.org().timeZone());
+    state.set(new GatewayState(next.org().name(), keys, models, budgets, AdmissionPolicy.defaults(next.server().requestTimeout())));
     if (!change.replaced().isEmpty()) {
       // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
       long grace = next.server().requestTimeout().toMillis() + 1000;
@@ -180,6 +195,14 @@ public final class Gateway implements AutoCloseable {
     if (!any.isEmpty()) return 0;
     var configKeys = keys.all().stream().filter(k -> "config".equals(k.source())).toList();
     return DemoData.seed(storage.ledgerWriter(), configKeys, models(), clock);
+  }
+
+  public CounterStore counters() {
+    return counters;
+  }
+
+  public BudgetNotices budgetNotices() {
+    return notices;
   }
 
   public KeyService keys() {

@@ -32,6 +32,8 @@ final class VertxClientChannel implements ClientChannel {
     response.setStatusCode(error.httpStatus())
         .putHeader("content-type", "application/json")
         .putHeader("x-tollgate-error-code", error.kind().code());
+    Object retryAfter = error.details().get("retry_after_seconds");
+    if (retryAfter != null) response.putHeader("retry-after", String.valueOf(retryAfter));
     response.end(Buffer.buffer(OpenAiErrors.body(error, requestId)));
   }
 

@@ -37,6 +37,9 @@ public final class Exchange {
   private String requestedModel;
   private ModelRoute route;
   private String routeReason;
+  // admit
+  private BudgetHold budgetHold;
+  private final java.util.Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
   // call provider and meter
   private TokenUsage usage;
   private boolean usageEstimated;
@@ -93,6 +96,12 @@ public final class Exchange {
     this.route = route;
     this.routeReason = reason;
   }
+
+  /** The budgets this request reserved in, or null if none covered it. */
+  public BudgetHold budgetHold() { return budgetHold; }
+  public void budgetHold(BudgetHold hold) { this.budgetHold = hold; }
+  /** Extra headers for the answer (e.g. budget headroom), added by stages before the call. */
+  public java.util.Map<String, String> answerHeaders() { return answerHeaders; }
 
   public TokenUsage usage() { return usage; }
   public boolean usageEstimated() { return usageEstimated; }

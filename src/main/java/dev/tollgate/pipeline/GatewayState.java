@@ -1,5 +1,6 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.domain.budget.BudgetBook;
 import dev.tollgate.domain.key.VirtualKey;
 import java.util.Map;
 import java.util.Optional;
@@ -10,8 +11,10 @@ import java.util.Optional;
  * the rules under a request in flight.
  *
  * @param models model name → route, in config order
+ * @param budgets every budget in force, from config and the admin API
  */
-public record GatewayState(String org, KeyIndex keys, Map<String, ModelRoute> models) {
+public record GatewayState(
+    String org, KeyIndex keys, Map<String, ModelRoute> models, BudgetBook budgets, AdmissionPolicy admission) {
 
   /** Finds virtual keys by secret without a database round trip. */
   public interface KeyIndex {

@@ -1,5 +1,6 @@
 package dev.tollgate.pipeline;
 
+import dev.tollgate.pipeline.admit.Admit;
 import dev.tollgate.pipeline.attribute.Attribute;
 import dev.tollgate.pipeline.authenticate.Authenticate;
 import dev.tollgate.pipeline.call.CallProvider;
@@ -7,6 +8,8 @@ import dev.tollgate.pipeline.decode.Decode;
 import dev.tollgate.pipeline.meter.Meter;
 import dev.tollgate.pipeline.record.Record;
 import dev.tollgate.pipeline.route.Route;
+import dev.tollgate.port.BudgetNotifier;
+import dev.tollgate.port.CounterStore;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The request path, in order:
  *
  * <pre>
- *   authenticate → decode → attribute → route → call provider → meter → record
+ *   authenticate → decode → attribute → route → admit → call provider → meter → record
  * </pre>
  *
  * Each stage before the call may stop the request with a reason; a stopped request is answered at
@@ -34,11 +37,16 @@ public final class Pipeline {
   private final Record record;
   private final Clock clock;
 
-  public Pipeline(Clock clock, Meter meter, Record record) {
+  public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
     this.clock = clock;
-    this.meter = meter;
+    this.meter = new Meter(estimator);
     this.record = record;
-    this.stages = List.of(new Authenticate(clock), new Decode(), new Attribute(), new Route());
+    this.stages = List.of(
+        new Authenticate(clock),
+        new Decode(),
+        new Attribute(),
+        new Route(),
+        new Admit(counters, estimator, notifier, clock));
     this.call = new CallProvider(meter);
   }
 

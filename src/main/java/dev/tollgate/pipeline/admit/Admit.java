@@ -1,0 +1,187 @@
+package dev.tollgate.pipeline.admit;
+
+import dev.tollgate.domain.budget.Budget;
+import dev.tollgate.domain.budget.BudgetAction;
+import dev.tollgate.domain.budget.BudgetBook;
+import dev.tollgate.domain.budget.BudgetUnit;
+import dev.tollgate.domain.budget.BudgetWindow;
+import dev.tollgate.domain.budget.Consumption;
+import dev.tollgate.domain.budget.WindowKind;
+import dev.tollgate.domain.pricing.CostCalculator;
+import dev.tollgate.domain.usage.TokenUsage;
+import dev.tollgate.pipeline.AdmissionPolicy;
+import dev.tollgate.pipeline.BudgetHold;
+import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.ModelRoute;
+import dev.tollgate.pipeline.PromptEstimator;
+import dev.tollgate.pipeline.Stage;
+import dev.tollgate.port.BudgetNotifier;
+import dev.tollgate.port.CounterStore;
+import dev.tollgate.port.CounterStore.Claim;
+import dev.tollgate.port.CounterStore.Counter;
+import dev.tollgate.port.CounterStore.Outcome;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Admission: no upstream work starts unless every budget covering the request has room for its
+ * worst case. The protocol:
+ *
+ * <ol>
+ *   <li><b>Estimate conservatively</b>: the prompt counted with a real tokenizer (raised by a safety
+ *       margin for models whose tokenizer is not public) plus {@code max_tokens} — or the model's
+ *       output limit, or a configured default — priced at the model's full input and output rates.
+ *   <li><b>Reserve atomically</b> that worst case in every covering budget at once
+ *       ({@link CounterStore#reserve}); a hard budget without room refuses the request, naming
+ *       itself, its use, its limit and when it resets. Soft budgets only count.
+ *   <li><b>Settle</b> once the request has ended — served, failed, cut or abandoned — replacing the
+ *       reservation with what was really used ({@link #complete}), so nothing stays held.
+ * </ol>
+ *
+ * A soft budget with {@code on_exceed: downgrade} that would be exceeded moves the request to the
+ * cheapest model the key may use, said openly in {@code route_reason} and a response header.
+ */
+public final class Admit implements Stage {
+
+  private final CounterStore counters;
+  private final PromptEstimator estimator;
+  private final BudgetNotifier notifier;
+  private final Clock clock;
+
+  public Admit(CounterStore counters, PromptEstimator estimator, BudgetNotifier notifier, Clock clock) {
+    this.counters = counters;
+    this.estimator = estimator;
+    this.notifier = notifier;
+    this.clock = clock;
+  }
+
+  @Override
+  public Decision apply(Exchange x) {
+    BudgetBook book = x.state().budgets();
+    if (book.isEmpty()) return Decision.CONTINUE;
+    Instant now = clock.instant();
+    List<BudgetBook.Match> matches = book.matching(x.attribution(), x.key().name(), now);
+    if (matches.isEmpty()) return Decision.CONTINUE;
+
+    Consumption worst = worstCase(x, x.route());
+    List<BudgetBook.Match> counted = new ArrayList<>();
+    boolean downgrade = false;
+    for (BudgetBook.Match m : matches) {
+      Budget b = m.budget();
+      if (b.window().kind() != WindowKind.REQUEST) {
+        counted.add(m);
+      } else if (b.unit().of(worst) > b.limit()) {
+        if (b.hard()) return Decision.stop(Refusals.perRequest(m, b.unit().of(worst), x));
+        downgrade |= b.action() == BudgetAction.DOWNGRADE;
+      }
+    }
+    List<Claim> claims = new ArrayList<>(counted.size());
+    for (BudgetBook.Match m : counted) {
+      Budget b = m.budget();
+      claims.add(new Claim(Counter.of(m), b.unit().of(worst), b.hard() ? b.limit() : CounterStore.UNLIMITED));
+    }
+    Outcome outcome = counters.reserve(x.requestId(), claims, now, now.plus(x.state().admission().holdTtl()));
+    if (outcome instanceof Outcome.Denied denied) {
+      return Decision.stop(Refusals.exhausted(counted.get(denied.claimIndex()), denied.state(),
+          claims.get(denied.claimIndex()).amount(), x));
+    }
+    List<CounterStore.State> before = ((Outcome.Granted) outcome).before();
+    x.budgetHold(new BudgetHold(counted, claims, before));
+    for (int i = 0; i < counted.size(); i++) {
+      Budget b = counted.get(i).budget();
+      if (b.action() == BudgetAction.DOWNGRADE && before.get(i).total() + claims.get(i).amount() > b.limit()) downgrade = true;
+    }
+    if (downgrade) downgrade(x);
+    headroomHeaders(x, counted, claims, before);
+    return Decision.CONTINUE;
+  }
+
+  /** Settles the reservation with the real use, or releases it if the request used nothing. */
+  @Override
+  public void complete(Exchange x) {
+    BudgetHold hold = x.budgetHold();
+    if (hold == null) return;
+    Instant now = clock.instant();
+    if (!x.upstreamCalled()) {
+      counters.release(x.requestId(), now);
+      return;
+    }
+    TokenUsage u = x.usage() == null ? TokenUsage.NONE : x.usage();
+    Consumption actual = new Consumption(u.inputTokens(), u.outputTokens(), x.cost().nanos(), 1);
+    List<Claim> actuals = new ArrayList<>(hold.claims().size());
+    for (int i = 0; i < hold.claims().size(); i++) {
+      BudgetUnit unit = hold.matches().get(i).budget().unit();
+      actuals.add(new Claim(hold.claims().get(i).counter(), unit.of(actual), CounterStore.UNLIMITED));
+    }
+    List<CounterStore.State> after = counters.settle(x.requestId(), actuals, now);
+    for (int i = 0; i < hold.matches().size(); i++) {
+      BudgetBook.Match m = hold.matches().get(i);
+      long usedAfter = after.get(i).used();
+      for (BigDecimal threshold : m.budget().warnAt()) {
+        long mark = threshold.multiply(BigDecimal.valueOf(m.budget().limit())).longValue();
+        // The notifier tells people once per threshold and period, however many requests cross it together.
+        if (usedAfter >= mark && actuals.get(i).amount() > 0) notifier.thresholdCrossed(m.budget(), m.subject(), m.span(), threshold, usedAfter);
+      }
+    }
+  }
+
+  /** The most this request can cost, in every unit: its prompt, and the most output it may produce. */
+  Consumption worstCase(Exchange x, ModelRoute route) {
+    var policy = x.state().admission();
+    long prompt = estimator.promptTokens(route.upstream(), x.body());
+    if (!openAiTokenizer(route.upstream())) prompt = prompt * policy.safetyPercent() / 100;
+    long output = requestedMaxOutput(x);
+    if (output <= 0) output = route.maxOutputTokens() != null ? route.maxOutputTokens() : policy.defaultOutputTokens();
+    long nanos = CostCalculator.cost(route.price(), TokenUsage.of(prompt, output)).nanos();
+    return new Consumption(prompt, output, nanos, 1);
+  }
+
+  private static long requestedMaxOutput(Exchange x) {
+    var body = x.body();
+    if (body.path("max_completion_tokens").canConvertToLong()) return body.get("max_completion_tokens").asLong();
+    if (body.path("max_tokens").canConvertToLong()) return body.get("max_tokens").asLong();
+    return 0;
+  }
+
+  private static boolean openAiTokenizer(String model) {
+    String m = model.toLowerCase(Locale.ROOT);
+    return m.startsWith("gpt-") || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt")
+        || m.startsWith("text-embedding");
+  }
+
+  /** Moves the request to the cheapest model its key may use, if there is a cheaper one. */
+  private static void downgrade(Exchange x) {
+    ModelRoute current = x.route();
+    x.state().models().values().stream()
+        .filter(m -> x.key().allowsModel(m.name()))
+        .filter(m -> rate(m) < rate(current))
+        .min(Comparator.comparingLong(Admit::rate).thenComparing(ModelRoute::name))
+        .ifPresent(cheaper -> x.routed(cheaper, "budget_downgrade"));
+  }
+
+  private static long rate(ModelRoute m) {
+    return m.price().base().inputNanosPerMTok() + m.price().base().outputNanosPerMTok();
+  }
+
+  /** Headroom of the tightest token budget and the tightest USD budget, after this reservation. */
+  private static void headroomHeaders(Exchange x, List<BudgetBook.Match> matches, List<Claim> claims, List<CounterStore.State> before) {
+    long tokens = Long.MAX_VALUE;
+    long nanos = Long.MAX_VALUE;
+    for (int i = 0; i < matches.size(); i++) {
+      Budget b = matches.get(i).budget();
+      long left = Math.max(0, b.limit() - before.get(i).total() - claims.get(i).amount());
+      if (b.unit().isTokens()) tokens = Math.min(tokens, left);
+      if (b.unit() == BudgetUnit.USD) nanos = Math.min(nanos, left);
+    }
+    if (tokens != Long.MAX_VALUE) x.answerHeaders().put("x-tollgate-budget-remaining-tokens", Long.toString(tokens));
+    if (nanos != Long.MAX_VALUE) {
+      x.answerHeaders().put("x-tollgate-budget-remaining-usd", dev.tollgate.domain.money.Money.ofNanos(nanos).toUsdString());
+    }
+  }
+}
