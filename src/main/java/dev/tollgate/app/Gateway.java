@@ -115,13 +115,8 @@ public final class Gateway implements AutoCloseable {
   public static Gateway startWatching(GatewayConfig config, Clock clock, Duration pollInterval) {
     Gateway g = start(config, clock);
     if (config.source() != null) {
-      g.watcher = new ConfigWatcher(config.source(), pollInterval, ConfigLoader::load, next -> {
-        try {
-          g.reload(next);
-        } catch (ConfigException | UncheckedIOException e) {
-          log.warn("config reload rejected, keeping the previous config:\n{}", e.getMessage());
-        }
-      }, e -> log.warn("config reload rejected, keeping the previous config:\n{}", e.getMessage()));
+      // The watcher logs rejections itself, including a ConfigException thrown by reload (e.g. a model with no price).
+      g.watcher = new ConfigWatcher(config.source(), pollInterval, ConfigLoader::load, g::reload, e -> {});
     }
     return g;
   }

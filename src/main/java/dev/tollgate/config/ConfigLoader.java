@@ -1,0 +1,281 @@
+package dev.tollgate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.net.URISyntaxException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns a YAML config file into a validated, immutable {@link GatewayConfig}, or refuses it with a
+ * {@link ConfigException} listing every problem with its key path. Nothing downstream re-checks the
+ * config, and no out-of-range value is ever replaced by a default: a key is either absent (and takes
+ * its documented default) or valid.
+ *
+ * <p>{@code ${VAR}} and {@code ${VAR:-default}} in values come from the environment (see {@link
+ * EnvInterpolation}); a value that is empty after substitution counts as absent. Relative paths
+ * (SQLite file, price catalog) are resolved against the config file's directory. Stateless and
+ * thread-safe.
+ */
+public final class ConfigLoader {
+
+  /** The environment variable naming the config file when no path is given on the command line. */
+  public static final String CONFIG_ENV = "TOLLGATE_CONFIG";
+  /** The config file used when neither a path nor {@value #CONFIG_ENV} is given. */
+  public static final Path DEFAULT_FILE = Path.of("tollgate.yaml");
+  public static final String DEFAULT_STORAGE = "sqlite:data/tollgate.db";
+  public static final String DEFAULT_COUNTERS = "memory";
+
+  private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
+      "models", "teams", "workload_classes", "keys", "pricing", "ledger");
+  private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
+      "request_timeout", "idle_timeout", "upstream_pool_size");
+  private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
+  private static final List<String> LEDGER_KEYS = List.of("durability", "batch_size", "flush_interval", "queue_capacity");
+  private static final List<String> DURABILITY = List.of("batched");
+  static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+
+  private ConfigLoader() {}
+
+  /** Loads a file, taking {@code ${VAR}} values from the process environment. */
+  public static GatewayConfig load(Path file) {
+    return load(file, System::getenv);
+  }
+
+  /** Loads a file with an explicit environment. */
+  public static GatewayConfig load(Path file, Function<String, String> env) {
+    return parse(read(file), file.toString(), env, directoryOf(file), file.toAbsolutePath().normalize());
+  }
+
+  /**
+   * Parses YAML text. The result's {@code source} is null.
+   *
+   * @param fileName how errors name the file
+   * @param baseDir the directory relative paths are resolved against; null for the working directory
+   * @throws ConfigException listing every problem found
+   */
+  public static GatewayConfig parse(String yaml, String fileName, Function<String, String> env, Path baseDir) {
+    return parse(yaml, fileName, env, baseDir, null);
+  }
+
+  /**
+   * The config file to use: the command-line argument if given, else {@code $TOLLGATE_CONFIG}, else
+   * {@code tollgate.yaml} in the working directory.
+   */
+  public static Path resolvePath(String cliArg) {
+    return resolvePath(cliArg, System::getenv);
+  }
+
+  public static Path resolvePath(String cliArg, Function<String, String> env) {
+    if (cliArg != null && !cliArg.isBlank()) return Path.of(cliArg);
+    String fromEnv = env.apply(CONFIG_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);
+    return DEFAULT_FILE;
+  }
+
+  // ---- package-private: used by ConfigWatcher, which reads the bytes itself to hash them
+
+  static String read(Path file) {
+    try {
+      return decode(file, Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw ConfigException.of(file.toString(), "", "file not found (looked at " + file.toAbsolutePath().normalize()
+          + "); pass --config <file> or set " + CONFIG_ENV);
+    } catch (IOException e) {
+      throw ConfigException.of(file.toString(), "", "cannot be read: " + e);
+    }
+  }
+
+  static String decode(Path file, byte[] bytes) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (CharacterCodingException e) {
+      throw ConfigException.of(file.toString(), "", "is not UTF-8 text");
+    }
+  }
+
+  static Path directoryOf(Path file) {
+    return file.toAbsolutePath().normalize().getParent();
+  }
+
+  static GatewayConfig parse(String yaml, String fileName, Function<String, String> env, Path baseDir, Path source) {
+    ParseContext ctx = new ParseContext(fileName, baseDir, new EnvInterpolation(env));
+    JsonNode root = YamlTree.read(yaml, ctx);
+    if (root == null) throw new ConfigException(ctx.errors());
+    if (!root.isObject()) {
+      ctx.error("", "the file must be a mapping of sections (server:, providers:, models:, …), not "
+          + ParseContext.kind(root));
+      throw new ConfigException(ctx.errors());
+    }
+    Section top = Section.of(ctx, "", root, TOP_KEYS);
+    ServerConfig server = server(top.section("server", SERVER_KEYS));
+    String storage = storage(ctx, top);
+    String counters = counters(ctx, top);
+    AdminConfig admin = admin(top.section("admin", List.of("token")));
+    OrgConfig org = org(top.section("org", ORG_KEYS));
+    Map<String, ProviderConfig> providers = ProviderParser.parse(ctx, top.raw("providers"));
+    Map<String, ModelConfig> models = ModelParser.parse(ctx, top.raw("models"), providers.keySet());
+    Map<String, TeamConfig> teams = TeamParser.parse(ctx, top.raw("teams"));
+    Map<String, WorkloadClassConfig> classes = WorkloadClassParser.parse(ctx, top.raw("workload_classes"), models);
+    List<KeyConfig> keys = KeyParser.parse(ctx, top.raw("keys"), teams.keySet(), classes.keySet(), models.keySet());
+    PricingConfig pricing = pricing(ctx, top.section("pricing", List.of("catalog")));
+    LedgerConfig ledger = ledger(top.section("ledger", LEDGER_KEYS));
+    if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
+    return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
+        pricing, ledger);
+  }
+
+  private static ServerConfig server(Section s) {
+    ServerConfig d = ServerConfig.defaults();
+    String host = s.text("host", d.host());
+    Long port = s.whole("port", 1, 65_535, d.port());
+    Long maxBody = s.whole("max_body_bytes", 1, Long.MAX_VALUE, d.maxBodyBytes());
+    Duration connect = s.duration("connect_timeout", false, d.connectTimeout());
+    Duration request = s.duration("request_timeout", false, d.requestTimeout());
+    Duration idle = s.duration("idle_timeout", false, d.idleTimeout());
+    Long pool = s.whole("upstream_pool_size", 1, 100_000, d.upstreamPoolSize());
+    if (host == null || port == null || maxBody == null || pool == null) return null;
+    return new ServerConfig(host, port.intValue(), maxBody, connect, request, idle, pool.intValue());
+  }
+
+  /** {@code sqlite:<path>} with the path made absolute against the config's directory, or {@code postgresql://…}. */
+  private static String storage(ParseContext ctx, Section top) {
+    String value = top.text("storage", DEFAULT_STORAGE);
+    if (value == null) return null;
+    String path = top.path("storage");
+    if (value.startsWith("sqlite:")) {
+      String file = value.substring("sqlite:".length());
+      if (file.isBlank()) {
+        ctx.error(path, "needs a database file after 'sqlite:', e.g. sqlite:data/tollgate.db");
+        return null;
+      }
+      if (file.startsWith(":memory:") || file.startsWith("file:")) return value;
+      try {
+        return "sqlite:" + resolve(ctx, file);
+      } catch (InvalidPathException e) {
+        ctx.error(path, "is not a valid file path: " + e.getReason());
+        return null;
+      }
+    }
+    if (value.startsWith("postgresql://")) {
+      if (hostOf(value) == null) {
+        ctx.error(path, "must be a URL like postgresql://user:password@host:5432/db (the host is missing or malformed)");
+        return null;
+      }
+      return value;
+    }
+    // Not echoed: a connection URL may hold a password.
+    ctx.error(path, "must be sqlite:<file> or postgresql://user:password@host:5432/db; got " + scheme(value));
+    return null;
+  }
+
+  private static String counters(ParseContext ctx, Section top) {
+    String value = top.text("counters", DEFAULT_COUNTERS);
+    if (value == null) return null;
+    String lower = value.toLowerCase(Locale.ROOT);
+    if (lower.equals("memory")) return "memory";
+    if ((lower.startsWith("redis://") || lower.startsWith("rediss://")) && hostOf(value) != null) return value;
+    ctx.error(top.path("counters"), "must be memory or a URL like redis://127.0.0.1:6379 (rediss:// for TLS); got "
+        + scheme(value));
+    return null;
+  }
+
+  private static AdminConfig admin(Section s) {
+    String token = s.text("token");
+    if (token != null && token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+      s.error("token", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
+          + " characters long; leave it empty or remove it to turn the admin API off");
+    }
+    return new AdminConfig(token);
+  }
+
+  private static OrgConfig org(Section s) {
+    OrgConfig d = OrgConfig.defaults();
+    if (s.present("budgets")) {
+      s.error("budgets", "org-wide budgets are not read from the config file in this build; put budgets under "
+          + "teams.<team>.budgets, or create an org budget with the admin API (POST /admin/v1/budgets)");
+    }
+    String name = s.text("name", d.name());
+    String zoneText = s.text("time_zone");
+    ZoneId zone = d.timeZone();
+    if (zoneText != null) {
+      try {
+        zone = ZoneId.of(zoneText.trim());
+      } catch (DateTimeException e) {
+        s.error("time_zone", "unknown time zone '" + zoneText + "'; use an IANA name such as Europe/Paris,"
+            + " America/New_York or UTC");
+        zone = null;
+      }
+    }
+    return new OrgConfig(name, zone);
+  }
+
+  private static PricingConfig pricing(ParseContext ctx, Section s) {
+    String catalog = s.text("catalog");
+    if (catalog == null) return new PricingConfig(null);
+    try {
+      Path file = resolve(ctx, catalog);
+      if (!Files.isRegularFile(file)) {
+        s.error("catalog", "file not found: " + file);
+        return new PricingConfig(null);
+      }
+      return new PricingConfig(file);
+    } catch (InvalidPathException e) {
+      s.error("catalog", "is not a valid file path: " + e.getReason());
+      return new PricingConfig(null);
+    }
+  }
+
+  private static LedgerConfig ledger(Section s) {
+    LedgerConfig d = LedgerConfig.defaults();
+    String durability = s.text("durability", d.durability());
+    if (durability != null && !DURABILITY.contains(durability)) {
+      s.error("durability", durability.equals("strict")
+          ? "durability 'strict' is not available in this build; available: " + String.join(", ", DURABILITY)
+          : "unknown durability '" + durability + "'; available: " + String.join(", ", DURABILITY));
+    }
+    Long batch = s.whole("batch_size", 1, 100_000, d.batchSize());
+    Duration flush = s.duration("flush_interval", false, d.flushInterval());
+    Long capacity = s.whole("queue_capacity", 1, 100_000_000, d.queueCapacity());
+    if (batch != null && capacity != null && capacity < batch) {
+      s.error("queue_capacity", "must be at least batch_size (" + batch + "); got " + capacity);
+    }
+    if (batch == null || capacity == null) return null;
+    return new LedgerConfig(durability, batch.intValue(), flush, capacity.intValue());
+  }
+
+  private static Path resolve(ParseContext ctx, String file) {
+    Path p = Path.of(file.trim());
+    if (p.isAbsolute()) return p.normalize();
+    return (ctx.baseDir == null ? p.toAbsolutePath() : ctx.baseDir.resolve(p)).normalize();
+  }
+
+  private static String hostOf(String url) {
+    try {
+      return new URI(url).getHost();
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  /** Describes a connection string without echoing it, since it may hold a password. */
+  private static String scheme(String value) {
+    int colon = value.indexOf(':');
+    if (colon < 0 && value.indexOf('@') < 0 && value.length() <= 40) return "'" + value + "'";
+    return colon < 0 ? "a value without a scheme" : "a value starting with '" + value.substring(0, colon + 1) + "'";
+  }
+}
