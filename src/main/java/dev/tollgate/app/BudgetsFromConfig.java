@@ -2,13 +2,11 @@ package dev.tollgate.app;
 
 import dev.tollgate.config.BudgetConfig;
 import dev.tollgate.config.GatewayConfig;
-import dev.tollgate.config.TeamConfig;
 import dev.tollgate.domain.budget.Budget;
 import dev.tollgate.domain.budget.BudgetAction;
 import dev.tollgate.domain.budget.BudgetScope;
 import dev.tollgate.domain.budget.BudgetUnit;
 import dev.tollgate.domain.budget.BudgetWindow;
-import dev.tollgate.domain.budget.ScopeKind;
 import dev.tollgate.domain.budget.WindowKind;
 import dev.tollgate.domain.money.Money;
 import java.math.BigDecimal;
@@ -25,9 +23,7 @@ final class BudgetsFromConfig {
 
   static List<Budget> of(GatewayConfig config) {
     List<Budget> out = new ArrayList<>();
-    for (TeamConfig team : config.teams().values()) {
-      for (BudgetConfig b : team.budgets()) out.add(budget(new BudgetScope(ScopeKind.TEAM, team.name()), b));
-    }
+    for (BudgetConfig b : config.budgets()) out.add(budget(BudgetScope.parse(b.scope()), b));
     return out;
   }
 
@@ -35,10 +31,11 @@ final class BudgetsFromConfig {
     BudgetUnit unit = unit(b.unit());
     long limit = unit == BudgetUnit.USD ? Money.ofUsd(b.limit()).nanos() : b.limit().longValueExact();
     WindowKind kind = WindowKind.fromWire(b.window());
-    String id = "cfg:" + scope + ":" + kind.wire() + ":" + unit.wire();
+    String id = "cfg:" + scope + ":" + kind.wire() + (b.start() == null ? "" : "@" + b.start()) + ":" + unit.wire();
     BudgetAction action = b.onExceed() == null ? BudgetAction.BLOCK : BudgetAction.fromWire(b.onExceed());
     List<BigDecimal> warnAt = b.warnAt() == null ? List.of() : b.warnAt();
-    return new Budget(id, scope, BudgetWindow.of(kind), unit, limit, action, warnAt, "config", null, null);
+    BudgetWindow window = new BudgetWindow(kind, b.start(), b.end());
+    return new Budget(id, scope, window, unit, limit, action, warnAt, "config", b.reviewDate(), b.note());
   }
 
   /** Config writes units as usd, tokens, input_tokens, output_tokens, requests. */

@@ -30,7 +30,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -138,7 +137,8 @@ public final class Gateway implements AutoCloseable {
       try {
         prices = BundledCatalog.loadFile(next.pricing().catalog()).layeredOver(prices);
       } catch (IOException e) {
-        throw new UncheckedIOException("pricing.catalog " + next.pricing().catalog() + " could not be read", e);
+        throw ConfigException.of(next.source() == null ? "config" : next.source().getFileName().toString(), "pricing.catalog",
+            "the catalog file " + next.pricing().catalog() + " could not be read: " + e.getMessage());
       }
     }
     // Resolve prices against the new providers before committing anything, so a refused config changes nothing.

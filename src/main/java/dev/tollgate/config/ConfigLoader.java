@@ -40,7 +40,7 @@ public final class ConfigLoader {
   public static final String DEFAULT_COUNTERS = "memory";
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
-      "models", "teams", "workload_classes", "keys", "pricing", "ledger");
+      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
@@ -126,7 +126,8 @@ public final class ConfigLoader {
     String storage = storage(ctx, top);
     String counters = counters(ctx, top);
     AdminConfig admin = admin(top.section("admin", List.of("token")));
-    OrgConfig org = org(top.section("org", ORG_KEYS));
+    Section orgSection = top.section("org", ORG_KEYS);
+    OrgConfig org = org(orgSection);
     Map<String, ProviderConfig> providers = ProviderParser.parse(ctx, top.raw("providers"));
     Map<String, ModelConfig> models = ModelParser.parse(ctx, top.raw("models"), providers.keySet());
     Map<String, TeamConfig> teams = TeamParser.parse(ctx, top.raw("teams"));
@@ -134,15 +135,19 @@ public final class ConfigLoader {
     List<KeyConfig> keys = KeyParser.parse(ctx, top.raw("keys"), teams.keySet(), classes.keySet(), models.keySet());
     PricingConfig pricing = pricing(ctx, top.section("pricing", List.of("catalog")));
     LedgerConfig ledger = ledger(top.section("ledger", LEDGER_KEYS));
+    List<BudgetConfig> budgets = new java.util.ArrayList<>();
+    budgets.addAll(TeamParser.budgets(ctx, orgSection.path("budgets"), orgSection.raw("budgets"), "org"));
+    teams.values().forEach(t -> budgets.addAll(t.budgets()));
+    budgets.addAll(TeamParser.budgets(ctx, "budgets", top.raw("budgets"), null));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger);
+        pricing, ledger, List.copyOf(budgets));
   }
 
   private static ServerConfig server(Section s) {
     ServerConfig d = ServerConfig.defaults();
     String host = s.text("host", d.host());
-    Long port = s.whole("port", 1, 65_535, d.port());
+    Long port = s.whole("port", 0, 65_535, d.port()); // 0 = any free port (tests, side-by-side runs)
     Long maxBody = s.whole("max_body_bytes", 1, Long.MAX_VALUE, d.maxBodyBytes());
     Duration connect = s.duration("connect_timeout", false, d.connectTimeout());
     Duration request = s.duration("request_timeout", false, d.requestTimeout());
@@ -205,10 +210,6 @@ public final class ConfigLoader {
 
   private static OrgConfig org(Section s) {
     OrgConfig d = OrgConfig.defaults();
-    if (s.present("budgets")) {
-      s.error("budgets", "org-wide budgets are not read from the config file in this build; put budgets under "
-          + "teams.<team>.budgets, or create an org budget with the admin API (POST /admin/v1/budgets)");
-    }
     String name = s.text("name", d.name());
     String zoneText = s.text("time_zone");
     ZoneId zone = d.timeZone();

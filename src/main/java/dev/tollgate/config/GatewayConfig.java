@@ -9,6 +9,8 @@ import java.util.Map;
  * reload builds a new one and swaps it in atomically. Maps keep the order of the file.
  *
  * @param source the file it was read from, or null when built in code (the demo)
+ * @param budgets every budget of the file — top-level {@code budgets:}, {@code org.budgets},
+ *     {@code teams.<t>.budgets} and salary budgets — each with its scope
  */
 public record GatewayConfig(
     Path source,
@@ -23,4 +25,12 @@ public record GatewayConfig(
     Map<String, WorkloadClassConfig> workloadClasses,
     List<KeyConfig> keys,
     PricingConfig pricing,
-    LedgerConfig ledger) {}
+    LedgerConfig ledger,
+    List<BudgetConfig> budgets) {
+
+  /** The same config listening elsewhere (tests and the demo use port 0: any free port). */
+  public GatewayConfig withServer(ServerConfig other) {
+    return new GatewayConfig(source, other, storage, counters, admin, org, providers, models, teams, workloadClasses, keys,
+        pricing, ledger, budgets);
+  }
+}

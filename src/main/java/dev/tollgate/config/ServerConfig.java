@@ -16,6 +16,10 @@ public record ServerConfig(
     Duration idleTimeout,
     int upstreamPoolSize) {
 
+  public ServerConfig withPort(int otherPort) {
+    return new ServerConfig(host, otherPort, maxBodyBytes, connectTimeout, requestTimeout, idleTimeout, upstreamPoolSize);
+  }
+
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 8400, 4L * 1024 * 1024, Duration.ofSeconds(5), Duration.ofSeconds(600),
         Duration.ofSeconds(120), 256);

@@ -49,9 +49,7 @@ class GatewayLifecycleTest {
 
   static GatewayConfig onAnyPort(GatewayConfig c) {
     ServerConfig s = c.server();
-    return new GatewayConfig(c.source(), new ServerConfig(s.host(), 0, s.maxBodyBytes(), s.connectTimeout(), s.requestTimeout(),
-        s.idleTimeout(), s.upstreamPoolSize()), c.storage(), c.counters(), c.admin(), c.org(), c.providers(), c.models(),
-        c.teams(), c.workloadClasses(), c.keys(), c.pricing(), c.ledger());
+    return c.withServer(c.server().withPort(0));
   }
 
   static HttpResponse<String> chat(Gateway g, String model, boolean stream) throws Exception {

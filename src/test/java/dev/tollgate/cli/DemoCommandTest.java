@@ -28,9 +28,7 @@ class DemoCommandTest {
   void theCurlsTheDemoPrintsWorkAsPrinted() throws Exception {
     GatewayConfig cfg = DemoCommand.load(8400, dir.resolve("data").toString());
     ServerConfig s = cfg.server();
-    GatewayConfig anyPort = new GatewayConfig(cfg.source(), new ServerConfig(s.host(), 0, s.maxBodyBytes(), s.connectTimeout(),
-        s.requestTimeout(), s.idleTimeout(), s.upstreamPoolSize()), cfg.storage(), cfg.counters(), cfg.admin(), cfg.org(),
-        cfg.providers(), cfg.models(), cfg.teams(), cfg.workloadClasses(), cfg.keys(), cfg.pricing(), cfg.ledger());
+    GatewayConfig anyPort = cfg.withServer(cfg.server().withPort(0));
     try (Gateway g = Gateway.start(anyPort, Clock.systemUTC())) {
       int seeded = g.seedDemoData(Clock.systemUTC());
       assertThat(seeded).as("thirty days of sample history").isGreaterThan(1000);

@@ -145,9 +145,9 @@ class ConfigLoaderTest {
     assertThat(config.models().get("gpt-4o-mini")).isEqualTo(new ModelConfig("gpt-4o-mini", "openai", "gpt-4o-mini", "economy", null));
     assertThat(config.models().get("fast-local").upstream()).isEqualTo("llama-3.1-8b");
     assertThat(config.teams().get("support").budgets()).containsExactly(
-        new BudgetConfig("month", "usd", new BigDecimal("8000"), List.of(new BigDecimal("0.5"), new BigDecimal("0.8")), "block"),
-        new BudgetConfig("minute", "requests", new BigDecimal("600"), List.of(), "block"),
-        new BudgetConfig("day", "output_tokens", new BigDecimal("2000000"), List.of(), "block"));
+        new BudgetConfig("team:support", "month", "usd", new BigDecimal("8000"), List.of(new BigDecimal("0.5"), new BigDecimal("0.8")), "block", null, null, null, null),
+        new BudgetConfig("team:support", "minute", "requests", new BigDecimal("600"), List.of(), "block", null, null, null, null),
+        new BudgetConfig("team:support", "day", "output_tokens", new BigDecimal("2000000"), List.of(), "block", null, null, null, null));
     assertThat(config.workloadClasses().get("classification"))
         .isEqualTo(new WorkloadClassConfig("classification", List.of("tier:economy"), "gpt-4o-mini", List.of("fast-local"), "redact", 3600L));
     assertThat(config.workloadClasses().get("regulated-docs"))
@@ -176,7 +176,7 @@ class ConfigLoaderTest {
         Arguments.of("unknown top-level key", "sever: { port: 8400 }\n",
             "sever", "unknown key 'sever' at the top level (did you mean 'server'?)"),
         Arguments.of("port out of range", "server: { port: 70000 }\n",
-            "server.port", "must be a whole number from 1 to 65535; got 70000"),
+            "server.port", "must be a whole number from 0 to 65535; got 70000"),
         Arguments.of("port not a number", "server: { port: eighty }\n",
             "server.port", "must be a number, got 'eighty'"),
         Arguments.of("unknown provider", BASE.replace("provider: local", "provider: locl"),
@@ -231,8 +231,16 @@ class ConfigLoaderTest {
             "models.fast-local.price.tiers[1].above_input_tokens", "ascending order"),
         Arguments.of("bad time zone", "org: { name: acme, time_zone: Mars/Olympus }\n",
             "org.time_zone", "unknown time zone 'Mars/Olympus'; use an IANA name"),
-        Arguments.of("org budgets", "org: { budgets: [ { window: month, usd: 10 } ] }\n",
-            "org.budgets", "put budgets under teams.<team>.budgets"),
+        Arguments.of("org budget naming another scope", "org: { budgets: [ { scope: team:x, window: month, usd: 10 } ] }\n",
+            "org.budgets[0].scope", "this list is for org"),
+        Arguments.of("top-level budget without a scope", "budgets: [ { window: month, usd: 10 } ]\n",
+            "budgets[0].scope", "is required"),
+        Arguments.of("budget with a bad scope", "budgets: [ { scope: department:x, window: month, usd: 10 } ]\n",
+            "budgets[0].scope", "unknown dimension 'department'"),
+        Arguments.of("custom window without an end", "budgets: [ { scope: org, window: custom, start: 2026-10-01T00:00:00Z, usd: 10 } ]\n",
+            "budgets[0]", "a custom window needs start and end"),
+        Arguments.of("salary budget with a share above 1", "teams: { ops: { salary_budget: { headcount: 3, annual_salary_usd: 90000, share: 3 } } }\n",
+            "teams.ops.salary_budget.share", "must be above 0 and at most 1"),
         Arguments.of("budget with two limits", "teams:\n  support:\n    budgets: [ { window: month, usd: 10, requests: 5 } ]\n",
             "teams.support.budgets[0]", "has usd and requests; give one limit per budget entry"),
         Arguments.of("budget without limit", "teams:\n  support:\n    budgets: [ { window: month } ]\n",
@@ -312,7 +320,7 @@ class ConfigLoaderTest {
   @Test
   void everyErrorInAFileIsReportedNotJustTheFirst() {
     String yaml = """
-        server: { port: 0, connect_timeout: soon }
+        server: { port: -1, connect_timeout: soon }
         org: { time_zone: Nowhere/City }
         providers:
           openai: { type: openai }
@@ -495,5 +503,32 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.resolvePath("mine.yaml", env::get)).isEqualTo(Path.of("mine.yaml"));
     assertThat(ConfigLoader.resolvePath(null, env::get)).isEqualTo(Path.of("/etc/tollgate/gw.yaml"));
     assertThat(ConfigLoader.resolvePath(null, NO_ENV)).isEqualTo(Path.of("tollgate.yaml"));
+  }
+
+  @Test
+  void budgetsComeFromEveryPlaceTheyCanBeWrittenEachWithItsScope() {
+    GatewayConfig c = parse("""
+        org:
+          budgets: [ { window: month, usd: 50000 } ]
+        teams:
+          support:
+            budgets: [ { window: minute, requests: 600 } ]
+            salary_budget: { headcount: 12, annual_salary_usd: 85000, share: 0.03, since: 2026-11-01, warn_at: [0.8] }
+        budgets:
+          - { scope: "user:*", window: day, usd: 5, on_exceed: notify }
+          - { scope: "workflow:triage", window: custom, start: 2026-10-01T00:00:00Z, end: 2027-01-01T00:00:00Z, tokens: 9000000 }
+        """);
+    assertThat(c.budgets()).extracting(BudgetConfig::scope, BudgetConfig::window, BudgetConfig::unit)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("org", "month", "usd"),
+            org.assertj.core.groups.Tuple.tuple("team:support", "minute", "requests"),
+            org.assertj.core.groups.Tuple.tuple("team:support", "month", "usd"),
+            org.assertj.core.groups.Tuple.tuple("user:*", "day", "usd"),
+            org.assertj.core.groups.Tuple.tuple("workflow:triage", "custom", "tokens"));
+    BudgetConfig salary = c.budgets().get(2);
+    assertThat(salary.limit()).isEqualByComparingTo("2550"); // 12 × 85,000 × 3% / 12
+    assertThat(salary.reviewDate()).isEqualTo(java.time.LocalDate.parse("2027-11-01"));
+    assertThat(salary.note()).contains("salary template");
+    assertThat(c.budgets().get(4).start()).isEqualTo(java.time.Instant.parse("2026-10-01T00:00:00Z"));
   }
 }

@@ -43,10 +43,7 @@ public final class TestGateway implements AutoCloseable {
   public static GatewayConfig parse(String yaml, Map<String, String> env, Path dir) {
     GatewayConfig c = ConfigLoader.parse(yaml, "test.yaml", env::get, dir);
     ServerConfig s = c.server();
-    ServerConfig anyPort = new ServerConfig(s.host(), 0, s.maxBodyBytes(), s.connectTimeout(), s.requestTimeout(),
-        s.idleTimeout(), s.upstreamPoolSize());
-    return new GatewayConfig(c.source(), anyPort, c.storage(), c.counters(), c.admin(), c.org(), c.providers(), c.models(),
-        c.teams(), c.workloadClasses(), c.keys(), c.pricing(), c.ledger());
+    return c.withServer(s.withPort(0));
   }
 
   public Gateway gateway() {

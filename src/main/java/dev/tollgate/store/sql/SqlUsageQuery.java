@@ -1,0 +1,202 @@
+package dev.tollgate.store.sql;
+
+import dev.tollgate.domain.money.Money;
+import dev.tollgate.domain.usage.UsageAggregate;
+import dev.tollgate.domain.usage.UsageFilter;
+import dev.tollgate.domain.usage.UsageRecord;
+import dev.tollgate.port.UsageQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Reads the ledger back from SQL: sums grouped by any dimension and by calendar bucket in any time
+ * zone, and the newest rows themselves.
+ *
+ * <p>Sums run in SQL, grouped by the dimensions and, when a granularity is asked for, by a fixed
+ * run of epoch time (a "granule") that no bucket boundary of the zone cuts through; Java then adds
+ * granules into their local hour, day, week or month. {@link TimeBuckets} explains why that is exact
+ * for every zone, including ones offset by half or quarter hours. Costs are summed as whole
+ * nano-dollars, exactly.
+ *
+ * <p>Results come ordered by bucket start, then by the group values in {@code groupBy} order (nulls
+ * first). Groups with no rows do not appear: a filter that matches nothing gives an empty list.
+ */
+public final class SqlUsageQuery implements UsageQuery {
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+  /** Past this, a filter's bounds (say 1900 to 9999) say little; the rows' own span is cheaper to walk. */
+  private static final Duration MAX_BOUNDED_SPAN = Duration.ofDays(3_660);
+
+  private final DataSource dataSource;
+  private final Dialect dialect;
+
+  public SqlUsageQuery(Database database) {
+    this.dataSource = database.dataSource();
+    this.dialect = database.dialect();
+  }
+
+  /**
+   * @throws IllegalArgumentException if the filter names an unknown dimension
+   * @throws IllegalStateException if the database fails
+   */
+  @Override
+  public List<UsageAggregate> aggregate(UsageFilter filter) {
+    LedgerSql.checkDimensions(filter);
+    try (Connection connection = dataSource.getConnection()) {
+      Long granuleNanos = null;
+      if (filter.granularity() != null) {
+        Instant[] range = dataRange(connection, filter);
+        if (range == null) return List.of();
+        granuleNanos = NANOS_PER_SECOND
+            * TimeBuckets.granuleSeconds(filter.zone(), filter.granularity(), range[0], range[1]);
+      }
+      return sum(connection, filter, granuleNanos);
+    } catch (SQLException e) {
+      throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The span of time the rows may cover, for finding the zone's offsets over it: any span when the
+   * zone never changes offset, the filter's own bounds when it has both and they are at most
+   * {@link #MAX_BOUNDED_SPAN} apart, else the matching rows' first and last start; null when no row
+   * matches.
+   */
+  private Instant[] dataRange(Connection connection, UsageFilter filter) throws SQLException {
+    if (filter.zone().getRules().isFixedOffset()) return new Instant[] {Instant.EPOCH, Instant.EPOCH};
+    if (filter.from() != null && filter.to() != null
+        && Duration.between(filter.from(), filter.to()).compareTo(MAX_BOUNDED_SPAN) <= 0) {
+      return new Instant[] {filter.from(), filter.to()};
+    }
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
+    String sql = "SELECT MIN(started_at_ns), MAX(started_at_ns) FROM ledger" + where.sql();
+    try (PreparedStatement ps = prepare(connection, sql, where.binds()); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      long first = rs.getLong(1);
+      if (rs.wasNull()) return null;
+      return new Instant[] {SqlValues.fromNanos(first), SqlValues.fromNanos(rs.getLong(2))};
+    }
+  }
+
+  private List<UsageAggregate> sum(Connection connection, UsageFilter filter, Long granuleNanos)
+      throws SQLException {
+    List<String> select = new ArrayList<>();
+    List<Object> binds = new ArrayList<>();
+    for (String dimension : filter.groupBy()) {
+      LedgerSql.Fragment expression = LedgerSql.dimension(dialect, dimension);
+      select.add(expression.sql());
+      binds.addAll(expression.binds());
+    }
+    if (granuleNanos != null) {
+      // Floor division, also for (unlikely) instants before 1970: SQL's integer division truncates.
+      select.add("CASE WHEN started_at_ns >= 0 THEN started_at_ns / ? ELSE (started_at_ns + 1) / ? - 1 END");
+      binds.add(granuleNanos);
+      binds.add(granuleNanos);
+    }
+    int groupColumns = select.size();
+    select.addAll(List.of("COUNT(*)", "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(output_tokens)",
+        "SUM(reasoning_tokens)", "SUM(cost_nanos)"));
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
+    binds.addAll(where.binds());
+    StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
+        .append(" FROM ledger").append(where.sql());
+    if (groupColumns > 0) {
+      sql.append(" GROUP BY ");
+      for (int i = 1; i <= groupColumns; i++) sql.append(i == 1 ? "" : ", ").append(i);
+    }
+
+    Map<GroupKey, long[]> sums = new LinkedHashMap<>();
+    int dimensions = filter.groupBy().size();
+    try (PreparedStatement ps = prepare(connection, sql.toString(), binds); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long requests = rs.getLong(groupColumns + 1);
+        if (requests == 0) continue;
+        String[] values = new String[dimensions];
+        for (int i = 0; i < dimensions; i++) values[i] = rs.getString(i + 1);
+        Instant bucket = null;
+        if (granuleNanos != null) {
+          Instant granuleStart = SqlValues.fromNanos(rs.getLong(dimensions + 1) * granuleNanos);
+          bucket = TimeBuckets.bucketStart(granuleStart, filter.zone(), filter.granularity());
+        }
+        long[] total = sums.computeIfAbsent(new GroupKey(Arrays.asList(values), bucket), k -> new long[6]);
+        for (int i = 0; i < 6; i++) total[i] = Math.addExact(total[i], rs.getLong(groupColumns + 1 + i));
+      }
+    }
+    return sums.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(GroupKey.ORDER))
+        .map(e -> toAggregate(filter.groupBy(), e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  private static UsageAggregate toAggregate(List<String> groupBy, GroupKey key, long[] sums) {
+    Map<String, String> group = new LinkedHashMap<>();
+    for (int i = 0; i < groupBy.size(); i++) group.put(groupBy.get(i), key.values().get(i));
+    return new UsageAggregate(Collections.unmodifiableMap(group), key.bucket(),
+        sums[0], sums[1], sums[2], sums[3], sums[4], Money.ofNanos(sums[5]));
+  }
+
+  /** One group: its dimension values (nulls allowed) and bucket start (null without granularity). */
+  private record GroupKey(List<String> values, Instant bucket) {
+    static final Comparator<GroupKey> ORDER = Comparator
+        .comparing(GroupKey::bucket, Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
+        .thenComparing(GroupKey::values, GroupKey::compareValues);
+
+    private static int compareValues(List<String> a, List<String> b) {
+      Comparator<String> byValue = Comparator.nullsFirst(Comparator.naturalOrder());
+      for (int i = 0; i < a.size(); i++) {
+        int c = byValue.compare(a.get(i), b.get(i));
+        if (c != 0) return c;
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * Rows matching the filter's time range and equality filters, newest first; its grouping and
+   * granularity are ignored.
+   */
+  @Override
+  public List<UsageRecord> recent(UsageFilter filter, int limit) {
+    if (limit < 0) throw new IllegalArgumentException("limit must not be negative, got " + limit);
+    LedgerSql.checkDimensions(filter);
+    if (limit == 0) return List.of();
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
+    String sql = "SELECT " + LedgerRows.selectColumns() + " FROM ledger" + where.sql()
+        + " ORDER BY started_at_ns DESC, id DESC LIMIT ?";
+    List<Object> binds = new ArrayList<>(where.binds());
+    binds.add(limit);
+    List<UsageRecord> rows = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement ps = prepare(connection, sql, binds);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) rows.add(LedgerRows.read(rs));
+    } catch (SQLException e) {
+      throw new IllegalStateException("ledger query failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  private static PreparedStatement prepare(Connection connection, String sql, List<Object> binds)
+      throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(sql);
+    try {
+      for (int i = 0; i < binds.size(); i++) ps.setObject(i + 1, binds.get(i));
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
+    }
+  }
+}
