@@ -25,6 +25,7 @@ public final class Exchange {
   private final Function<String, String> header;
   private final byte[] rawBody;
 
+  private dev.tollgate.port.ProviderAdapter.NativeRequest nativeRequest;
   // authenticate
   private VirtualKey key;
   // decode
@@ -72,6 +73,10 @@ public final class Exchange {
   /** A request header by case-insensitive name, or null. */
   public String header(String name) { return header.apply(name); }
   public byte[] rawBody() { return rawBody; }
+
+  /** The client's request in its own protocol when the edge translated it (e.g. Anthropic Messages), else null. */
+  public dev.tollgate.port.ProviderAdapter.NativeRequest nativeRequest() { return nativeRequest; }
+  public void nativeRequest(dev.tollgate.port.ProviderAdapter.NativeRequest r) { this.nativeRequest = r; }
 
   public VirtualKey key() { return key; }
   public void key(VirtualKey key) { this.key = key; }

@@ -21,8 +21,31 @@ public interface ProviderAdapter extends AutoCloseable {
   @Override
   void close();
 
-  /** One upstream call: a path relative to the provider's base URL and the JSON body to send. */
-  record ProviderRequest(String path, byte[] body, boolean stream, java.util.Map<String, String> headers, String requestId) {}
+  /**
+   * One upstream call: a path relative to the provider's base URL and the JSON body to send (OpenAI
+   * wire format, model already renamed to the provider's id).
+   *
+   * @param nativeRequest the client's own request when it spoke another protocol (e.g. Anthropic
+   *     Messages), so that an adapter of that same protocol can send it with full fidelity instead of
+   *     the translation; null for OpenAI-protocol clients
+   * @param upstreamModel the provider's model id, for adapters that send {@code nativeRequest}
+   */
+  record ProviderRequest(String path, byte[] body, boolean stream, java.util.Map<String, String> headers, String requestId,
+      NativeRequest nativeRequest, String upstreamModel) {
+
+    public ProviderRequest(String path, byte[] body, boolean stream, java.util.Map<String, String> headers, String requestId) {
+      this(path, body, stream, headers, requestId, null, null);
+    }
+  }
+
+  /**
+   * A request as the client sent it, in its own protocol.
+   *
+   * @param protocol e.g. {@code anthropic}
+   * @param body the client's JSON body
+   * @param headers protocol headers worth passing on (e.g. anthropic-version, anthropic-beta), lower-case names
+   */
+  record NativeRequest(String protocol, byte[] body, java.util.Map<String, String> headers) {}
 
   /** Receives the upstream reply as it arrives. */
   interface ResponseSink {

@@ -78,7 +78,8 @@ public final class CallProvider {
       x.markUpstreamCalled();
       client.onClose(this::clientGone);
       handle = x.route().provider().call(
-          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId()), this);
+          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId(), x.nativeRequest(),
+              x.route().upstream()), this);
     }
 
     @Override

@@ -3,7 +3,11 @@ package dev.tollgate.pipeline.meter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.usage.TokenUsage;
 
-/** Reads the {@code usage} object of an OpenAI chat completion (or of the last stream chunk). */
+/**
+ * Reads the {@code usage} object of an OpenAI chat completion (or of the last stream chunk).
+ * {@code prompt_tokens_details.cache_write_tokens} is Tollgate's own extension: adapters for vendors
+ * that bill prompt-cache writes (Anthropic) report them there, so they are priced at their own rate.
+ */
 public final class OpenAiUsage {
 
   private OpenAiUsage() {}
@@ -15,7 +19,9 @@ public final class OpenAiUsage {
     long output = usage.path("completion_tokens").asLong(0);
     long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
     long reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
-    return new TokenUsage(Math.max(0, input), Math.min(Math.max(0, cached), Math.max(0, input)), 0,
+    long cacheWrite = usage.path("prompt_tokens_details").path("cache_write_tokens").asLong(0);
+    long cachedIn = Math.min(Math.max(0, cached), Math.max(0, input));
+    return new TokenUsage(Math.max(0, input), cachedIn, Math.min(Math.max(0, cacheWrite), Math.max(0, input - cachedIn)),
         Math.max(0, output), Math.min(Math.max(0, reasoning), Math.max(0, output)));
   }
 }
