@@ -2,6 +2,8 @@ package dev.tollgate.admin;
 
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.port.UsageQuery;
+import dev.tollgate.service.BudgetNotices;
+import dev.tollgate.service.BudgetService;
 import dev.tollgate.service.KeyService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -25,13 +27,15 @@ public final class AdminApi {
   private final KeysHandler keys;
   private final UsageHandler usage;
   private final PricesHandler prices;
+  private final BudgetsHandler budgets;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
-      PricesHandler prices, Clock clock) {
+      PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock) {
     this.config = config;
     this.keys = new KeysHandler(vertx, keyService, config);
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
     this.prices = prices;
+    this.budgets = new BudgetsHandler(vertx, budgetService, notices, config);
   }
 
   public void mount(Router router) {
@@ -43,6 +47,14 @@ public final class AdminApi {
     router.get("/admin/v1/keys/:id").handler(keys::get);
     router.post("/admin/v1/keys/:id/revoke").handler(keys::revoke);
     router.delete("/admin/v1/keys/:id").handler(keys::revoke);
+    router.get("/admin/v1/budgets").handler(budgets::list);
+    router.post("/admin/v1/budgets").handler(budgets::create);
+    router.post("/admin/v1/budgets/from-template").handler(budgets::createFromTemplate);
+    router.get("/admin/v1/budgets/status").handler(budgets::status);
+    router.get("/admin/v1/budgets/notifications").handler(budgets::notifications);
+    router.get("/admin/v1/budgets/:id").handler(budgets::get);
+    router.put("/admin/v1/budgets/:id").handler(budgets::update);
+    router.delete("/admin/v1/budgets/:id").handler(budgets::delete);
     router.get("/admin/v1/usage").handler(usage::aggregate);
     router.get("/admin/v1/ledger").handler(usage::recent);
     router.get("/admin/v1/prices").handler(prices::list);

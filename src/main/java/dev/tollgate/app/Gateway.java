@@ -13,11 +13,11 @@ import dev.tollgate.pipeline.GatewayState;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.AdmissionPolicy;
 import dev.tollgate.pipeline.PromptEstimator;
-import dev.tollgate.domain.budget.BudgetBook;
 import dev.tollgate.port.CounterStore;
 import dev.tollgate.service.BudgetNotices;
 import dev.tollgate.store.memory.MemoryCounterStore;
 import dev.tollgate.service.BudgetRebuild;
+import dev.tollgate.service.BudgetService;
 import dev.tollgate.pipeline.record.Record;
 import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.ProviderAdapter;
@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final CounterStore counters;
   private final BudgetNotices notices;
+  private final BudgetService budgets;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -73,7 +74,9 @@ public final class Gateway implements AutoCloseable {
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
     this.counters = new MemoryCounterStore();
     this.notices = new BudgetNotices(clock);
+    this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
     apply(initial);
+    budgets.onChange(this::refreshBudgets);
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
     Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, notices,
@@ -88,7 +91,8 @@ public final class Gateway implements AutoCloseable {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
-    new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), clock).mount(router);
+    new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock)
+        .mount(router);
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
         .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
             + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
@@ -118,6 +122,25 @@ public final class Gateway implements AutoCloseable {
       g.watcher = new ConfigWatcher(config.source(), pollInterval, ConfigLoader::load, g::reload, e -> {});
     }
     return g;
+  }
+
+  /** Builds a new budget book after a change through the admin API; requests in flight keep theirs. */
+  private synchronized void refreshBudgets() {
+    GatewayState s = state.get();
+    var book = budgets.book(config.get().org().timeZone());
+    // A new budget starts from what its scope has already used in the current period, not from zero.
+    var known = s.budgets().budgets().stream().map(b -> b.id()).collect(java.util.stream.Collectors.toSet());
+    var added = book.budgets().stream().filter(b -> !known.contains(b.id())).toList();
+    if (!added.isEmpty()) {
+      storage.ledgerWriter().flush();
+      BudgetRebuild.fromLedger(new dev.tollgate.domain.budget.BudgetBook(added, book.zone()), counters, storage.usageQuery(),
+          clock.instant());
+    }
+    state.set(new GatewayState(s.org(), s.keys(), s.models(), book, s.admission()));
+  }
+
+  public BudgetService budgets() {
+    return budgets;
   }
 
   /** Looks at the config file now instead of at the next poll (for operators' scripts and tests). */
@@ -154,8 +177,9 @@ public final class Gateway implements AutoCloseable {
     keys.useConfigKeys(StateBuilder.configKeys(next));
     catalog.set(prices);
     config.set(next);
-    BudgetBook budgets = new BudgetBook(BudgetsFromConfig.of(next), next.org().timeZone());
-    state.set(new GatewayState(next.org().name(), keys, models, budgets, AdmissionPolicy.defaults(next.server().requestTimeout())));
+    budgets.useConfig(next);
+    state.set(new GatewayState(next.org().name(), keys, models, budgets.book(next.org().timeZone()),
+        AdmissionPolicy.defaults(next.server().requestTimeout())));
     if (!change.replaced().isEmpty()) {
       // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
       long grace = next.server().requestTimeout().toMillis() + 1000;

@@ -144,6 +144,29 @@ public final class ConfigLoader {
         pricing, ledger, List.copyOf(budgets));
   }
 
+  /**
+   * Reads one budget written as JSON (the admin API's body) with the same rules and messages as a
+   * budget in the file. No {@code ${VAR}} substitution: values come from a caller, not an operator.
+   */
+  public static BudgetConfig budget(JsonNode node) {
+    ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(name -> null));
+    BudgetConfig b = TeamParser.budget(ctx, "", node, null);
+    if (ctx.errorCount() > 0 || b == null) throw new ConfigException(ctx.errors());
+    return b;
+  }
+
+  /** Reads a salary template written as JSON ({@code team, headcount, annual_salary_usd, share, since, warn_at, on_exceed}). */
+  public static BudgetConfig salaryBudget(JsonNode node) {
+    ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(name -> null));
+    String team = node.path("team").asText(null);
+    if (team == null || team.isBlank()) throw ConfigException.of("request", "team", "is required: the team the budget is for");
+    com.fasterxml.jackson.databind.node.ObjectNode rest = ((com.fasterxml.jackson.databind.node.ObjectNode) node).deepCopy();
+    rest.remove("team");
+    BudgetConfig b = TeamParser.salaryBudget(ctx, "", rest, team);
+    if (ctx.errorCount() > 0 || b == null) throw new ConfigException(ctx.errors());
+    return b;
+  }
+
   private static ServerConfig server(Section s) {
     ServerConfig d = ServerConfig.defaults();
     String host = s.text("host", d.host());

@@ -65,7 +65,7 @@ final class TeamParser {
     return List.copyOf(out);
   }
 
-  private static BudgetConfig budget(ParseContext ctx, String path, JsonNode node, String impliedScope) {
+  static BudgetConfig budget(ParseContext ctx, String path, JsonNode node, String impliedScope) {
     int before = ctx.errorCount();
     Section s = Section.of(ctx, path, node, BUDGET_KEYS);
     String scope = impliedScope;
@@ -139,7 +139,7 @@ final class TeamParser {
    * {@code salary_budget: { headcount: 12, annual_salary_usd: 85000, share: 0.03, since: 2026-11-01 }}
    * → a monthly USD budget of salary × headcount × share / 12, to be reviewed 12 months after {@code since}.
    */
-  private static BudgetConfig salaryBudget(ParseContext ctx, String path, JsonNode node, String team) {
+  static BudgetConfig salaryBudget(ParseContext ctx, String path, JsonNode node, String team) {
     if (ParseContext.absent(node)) return null;
     int before = ctx.errorCount();
     Section s = Section.of(ctx, path, node, SALARY_KEYS);

@@ -14,6 +14,7 @@ final class VertxClientChannel implements ClientChannel {
   private boolean started;
   private boolean closed;
   private Runnable onClose;
+  private final io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
 
   VertxClientChannel(HttpServerResponse response, String requestId) {
     this.response = response;
@@ -83,5 +84,10 @@ final class VertxClientChannel implements ClientChannel {
   @Override
   public void onClose(Runnable action) {
     this.onClose = action;
+  }
+
+  @Override
+  public java.util.concurrent.Executor loop() {
+    return context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
   }
 }

@@ -32,4 +32,9 @@ public interface ClientChannel {
 
   /** Runs if the client goes away before the answer has ended. */
   void onClose(Runnable action);
+
+  /** Where work for this request resumes after an asynchronous step: the request's event loop. */
+  default java.util.concurrent.Executor loop() {
+    return Runnable::run;
+  }
 }

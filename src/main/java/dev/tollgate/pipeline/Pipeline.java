@@ -52,29 +52,45 @@ public final class Pipeline {
 
   /** Runs the request through every stage and the provider call. */
   public void handle(Exchange x, ClientChannel client) {
-    int ran = 0;
-    for (Stage stage : stages) {
-      ran++;
+    runFrom(0, x, client);
+  }
+
+  /** Runs stages from {@code index} on; an asynchronous decision resumes here on the request's event loop. */
+  private void runFrom(int index, Exchange x, ClientChannel client) {
+    for (int i = index; i < stages.size(); i++) {
+      Stage stage = stages.get(i);
       Decision decision;
       try {
         decision = stage.apply(x);
       } catch (RuntimeException e) {
-        log.error("stage {} failed on request {}", stage.getClass().getSimpleName(), x.requestId(), e);
-        decision = Decision.stop(GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ")."));
+        decision = failed(stage, x, e);
+      }
+      int ran = i + 1;
+      if (decision instanceof Decision.Later later) {
+        later.decision().whenComplete((d, e) -> client.loop().execute(() -> {
+          Decision settled = e != null ? failed(stage, x, e) : d;
+          if (settled instanceof Decision.Stop stop) refuse(x, client, stop.error(), ran);
+          else runFrom(ran, x, client);
+        }));
+        return;
       }
       if (decision instanceof Decision.Stop stop) {
         refuse(x, client, stop.error(), ran);
         return;
       }
     }
-    int completed = ran;
+    int completed = stages.size();
     try {
       call.run(x, client, () -> finish(x, completed));
     } catch (RuntimeException e) {
       log.error("provider call failed on request {}", x.requestId(), e);
-      GatewayError error = GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ").");
-      refuse(x, client, error, completed);
+      refuse(x, client, GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ")."), completed);
     }
+  }
+
+  private static Decision failed(Stage stage, Exchange x, Throwable e) {
+    log.error("stage {} failed on request {}", stage.getClass().getSimpleName(), x.requestId(), e);
+    return Decision.stop(GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ")."));
   }
 
   /** Refuses a request the HTTP edge could not even read (e.g. too large); it is recorded all the same. */

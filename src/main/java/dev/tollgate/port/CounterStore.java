@@ -2,6 +2,7 @@ package dev.tollgate.port;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Live budget and rate-limit counters. The protocol, in plain words:
@@ -19,7 +20,9 @@ import java.util.List;
  *       crashed replica never leaves a phantom reservation that refuses requests forever.
  * </ol>
  *
- * One call is one round trip, so the interface fits an atomic Redis script as well as memory.
+ * One call is one round trip, so the interface fits an atomic Redis script as well as memory. The
+ * request-path operations are asynchronous so that a networked store never blocks an event loop; the
+ * in-memory store answers with completed stages.
  */
 public interface CounterStore extends AutoCloseable {
 
@@ -58,22 +61,26 @@ public interface CounterStore extends AutoCloseable {
     record Denied(int claimIndex, State state) implements Outcome {}
   }
 
-  Outcome reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil);
+  CompletionStage<Outcome> reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil);
 
   /**
    * Drops the holds of {@code reservationId} (if they have not lapsed) and adds the actual amounts;
    * returns each counter's state afterwards, in the order of {@code actuals}.
    */
-  List<State> settle(String reservationId, List<Claim> actuals, Instant now);
+  CompletionStage<List<State>> settle(String reservationId, List<Claim> actuals, Instant now);
 
-  void release(String reservationId, Instant now);
+  CompletionStage<Void> release(String reservationId, Instant now);
 
+  /** A counter's state now; blocking — for status reports and tests, not the request path. */
   State read(Counter counter, Instant now);
+
+  /** Every counter whose key starts with {@code keyPrefix}, with its state now; blocking — for status reports. */
+  java.util.Map<String, State> scan(String keyPrefix, Instant now);
 
   /** Adds use that happened outside a reservation — for rebuilding counters from the ledger at start-up. */
   void add(Counter counter, long amount, Instant at);
 
-  /** Holds currently in force across all counters (for checks that nothing was left behind). */
+  /** Holds currently in force across all counters (for checks that nothing was left behind); blocking. */
   long activeReservations(Instant now);
 
   @Override

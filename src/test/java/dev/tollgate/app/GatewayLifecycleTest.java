@@ -123,4 +123,27 @@ class GatewayLifecycleTest {
       assertThat(chat(g, "gpt-4o", false).statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void aRestartKeepsMonthToDateUseSoAHardCapStillHolds(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("tollgate.yaml");
+    Files.writeString(file, config(dir, "").replace("teams:\n  ops: {}", """
+        teams:
+          ops:
+            budgets: [ { window: month, requests: 5 } ]
+        budgets:
+          - { scope: "user:*", window: month, requests: 4 }
+        """));
+    GatewayConfig cfg = onAnyPort(ConfigLoader.load(file));
+    try (Gateway g = Gateway.start(cfg, Clock.systemUTC())) {
+      for (int i = 0; i < 3; i++) assertThat(chat(g, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+    try (Gateway g = Gateway.start(cfg, Clock.systemUTC())) {
+      assertThat(chat(g, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+      assertThat(chat(g, "gpt-4o-mini", true).statusCode()).isEqualTo(200);
+      HttpResponse<String> sixth = chat(g, "gpt-4o-mini", false);
+      assertThat(sixth.statusCode()).as("5 of 5 used: 3 before the restart, 2 after").isEqualTo(429);
+      assertThat(JSON.readTree(sixth.body()).at("/error/used").asLong()).isEqualTo(5);
+    }
+  }
 }

@@ -49,6 +49,8 @@ import java.util.Locale;
  */
 public final class Admit implements Stage {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Admit.class);
+
   private final CounterStore counters;
   private final PromptEstimator estimator;
   private final BudgetNotifier notifier;
@@ -86,7 +88,13 @@ public final class Admit implements Stage {
       Budget b = m.budget();
       claims.add(new Claim(Counter.of(m), b.unit().of(worst), b.hard() ? b.limit() : CounterStore.UNLIMITED));
     }
-    Outcome outcome = counters.reserve(x.requestId(), claims, now, now.plus(x.state().admission().holdTtl()));
+    var pending = counters.reserve(x.requestId(), claims, now, now.plus(x.state().admission().holdTtl())).toCompletableFuture();
+    boolean downgradeByRequestCap = downgrade;
+    if (pending.isDone()) return decide(x, pending.join(), counted, claims, downgradeByRequestCap);
+    return Decision.later(pending.thenApply(outcome -> decide(x, outcome, counted, claims, downgradeByRequestCap)));
+  }
+
+  private Decision decide(Exchange x, Outcome outcome, List<BudgetBook.Match> counted, List<Claim> claims, boolean downgrade) {
     if (outcome instanceof Outcome.Denied denied) {
       return Decision.stop(Refusals.exhausted(counted.get(denied.claimIndex()), denied.state(),
           claims.get(denied.claimIndex()).amount(), x));
@@ -109,7 +117,7 @@ public final class Admit implements Stage {
     if (hold == null) return;
     Instant now = clock.instant();
     if (!x.upstreamCalled()) {
-      counters.release(x.requestId(), now);
+      counters.release(x.requestId(), now).exceptionally(e -> logFailure("release", x, e));
       return;
     }
     TokenUsage u = x.usage() == null ? TokenUsage.NONE : x.usage();
@@ -119,7 +127,19 @@ public final class Admit implements Stage {
       BudgetUnit unit = hold.matches().get(i).budget().unit();
       actuals.add(new Claim(hold.claims().get(i).counter(), unit.of(actual), CounterStore.UNLIMITED));
     }
-    List<CounterStore.State> after = counters.settle(x.requestId(), actuals, now);
+    counters.settle(x.requestId(), actuals, now)
+        .thenAccept(after -> warn(hold, actuals, after))
+        .exceptionally(e -> logFailure("settle", x, e));
+  }
+
+  private Void logFailure(String what, Exchange x, Throwable e) {
+    // The hold lapses on its own at holdUntil; the ledger row still records the use.
+    log.error("budget {} failed for request {}: {}", what, x.requestId(), e.toString());
+    return null;
+  }
+
+  /** Tells people about every warning threshold the settled use has reached (the notifier says each once). */
+  private void warn(BudgetHold hold, List<Claim> actuals, List<CounterStore.State> after) {
     for (int i = 0; i < hold.matches().size(); i++) {
       BudgetBook.Match m = hold.matches().get(i);
       long usedAfter = after.get(i).used();

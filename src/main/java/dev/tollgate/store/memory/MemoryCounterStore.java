@@ -8,6 +8,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Counters in this process's memory, for a single gateway. One lock makes reserve-across-all-budgets
@@ -62,7 +64,22 @@ public final class MemoryCounterStore implements CounterStore {
   }
 
   @Override
-  public synchronized Outcome reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
+  public CompletionStage<Outcome> reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
+    return CompletableFuture.completedFuture(reserveNow(reservationId, claims, now, holdUntil));
+  }
+
+  @Override
+  public CompletionStage<List<State>> settle(String reservationId, List<Claim> actuals, Instant now) {
+    return CompletableFuture.completedFuture(settleNow(reservationId, actuals, now));
+  }
+
+  @Override
+  public CompletionStage<Void> release(String reservationId, Instant now) {
+    releaseNow(reservationId);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  synchronized Outcome reserveNow(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
     expireHolds(now);
     long second = now.getEpochSecond();
     List<State> before = new ArrayList<>(claims.size());
@@ -80,8 +97,7 @@ public final class MemoryCounterStore implements CounterStore {
     return new Outcome.Granted(before);
   }
 
-  @Override
-  public synchronized List<State> settle(String reservationId, List<Claim> actuals, Instant now) {
+  synchronized List<State> settleNow(String reservationId, List<Claim> actuals, Instant now) {
     Hold hold = dropHold(reservationId);
     long second = hold != null ? hold.admittedSecond : now.getEpochSecond();
     List<State> after = new ArrayList<>(actuals.size());
@@ -93,8 +109,7 @@ public final class MemoryCounterStore implements CounterStore {
     return after;
   }
 
-  @Override
-  public synchronized void release(String reservationId, Instant now) {
+  synchronized void releaseNow(String reservationId) {
     dropHold(reservationId);
   }
 
@@ -103,6 +118,17 @@ public final class MemoryCounterStore implements CounterStore {
     expireHolds(now);
     Tally t = tallies.get(counter.key());
     return t == null ? new State(0, 0) : new State(t.used(now.getEpochSecond()), t.reserved);
+  }
+
+  @Override
+  public synchronized Map<String, State> scan(String keyPrefix, Instant now) {
+    expireHolds(now);
+    Map<String, State> out = new java.util.TreeMap<>();
+    long second = now.getEpochSecond();
+    tallies.forEach((key, t) -> {
+      if (key.startsWith(keyPrefix)) out.put(key, new State(t.used(second), t.reserved));
+    });
+    return out;
   }
 
   @Override

@@ -12,12 +12,14 @@ public final class Storage implements AutoCloseable {
   private final SqlLedgerWriter ledgerWriter;
   private final SqlUsageQuery usageQuery;
   private final SqlKeyStore keyStore;
+  private final SqlBudgetStore budgetStore;
 
   private Storage(Database database, SqlLedgerWriter ledgerWriter) {
     this.database = database;
     this.ledgerWriter = ledgerWriter;
     this.usageQuery = new SqlUsageQuery(database);
     this.keyStore = new SqlKeyStore(database);
+    this.budgetStore = new SqlBudgetStore(database, java.time.Clock.systemUTC());
   }
 
   /**
@@ -46,6 +48,10 @@ public final class Storage implements AutoCloseable {
 
   public SqlUsageQuery usageQuery() {
     return usageQuery;
+  }
+
+  public SqlBudgetStore budgetStore() {
+    return budgetStore;
   }
 
   public SqlKeyStore keyStore() {
