@@ -12,6 +12,8 @@ import dev.tollgate.port.BudgetNotifier;
 import dev.tollgate.port.CounterStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,14 +102,27 @@ public final class Pipeline {
 
   private void refuse(Exchange x, ClientChannel client, GatewayError error, int stagesRan) {
     x.fail(error);
+    CompletionStage<Void> recorded;
     try {
-      finish(x, stagesRan);
-    } finally {
-      if (!client.started()) client.sendError(error);
+      recorded = finish(x, stagesRan);
+    } catch (RuntimeException e) {
+      log.error("recording refused request {} failed", x.requestId(), e);
+      recorded = CompletableFuture.completedStage(null);
     }
+    afterRecorded(recorded, client, () -> {
+      if (!client.started()) client.sendError(error);
+    });
   }
 
-  private void finish(Exchange x, int stagesRan) {
+  /** Runs {@code lastWrite} once the row is recorded as the ledger's durability mode requires — at once if it already is. */
+  public static void afterRecorded(CompletionStage<Void> recorded, ClientChannel client, Runnable lastWrite) {
+    CompletableFuture<Void> f = recorded.toCompletableFuture();
+    if (f.isDone()) lastWrite.run();
+    else f.whenComplete((v, e) -> client.loop().execute(lastWrite));
+  }
+
+  /** Completes the stages that ran (in reverse), meters and records the request; returns when its last bytes may go. */
+  private CompletionStage<Void> finish(Exchange x, int stagesRan) {
     x.ended(clock.instant(), System.nanoTime());
     for (int i = stagesRan - 1; i >= 0; i--) {
       try {
@@ -118,8 +133,9 @@ public final class Pipeline {
     }
     try {
       if (x.route() != null && x.upstreamCalled()) meter.complete(x, null);
-    } finally {
-      record.complete(x);
+    } catch (RuntimeException e) {
+      log.error("metering request {} failed", x.requestId(), e);
     }
+    return record.complete(x);
   }
 }

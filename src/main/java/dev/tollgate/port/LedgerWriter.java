@@ -12,6 +12,17 @@ public interface LedgerWriter extends AutoCloseable {
   /** Accepts one record for durable storage. Never throws for a full queue: it waits instead. */
   void append(UsageRecord record);
 
+  /**
+   * Accepts one record whose request is about to send its client the last bytes. The stage completes
+   * when the record is as durable as the writer promises before an answer may end: at once when
+   * records are written in batches ({@code ledger.durability: batched}), after the group commit that
+   * holds it in {@code strict} mode. Never blocks the caller.
+   */
+  default java.util.concurrent.CompletionStage<Void> appendBeforeAnswer(UsageRecord record) {
+    append(record);
+    return java.util.concurrent.CompletableFuture.completedStage(null);
+  }
+
   /** Blocks until every record appended before this call is durably stored. */
   void flush();
 

@@ -43,21 +43,21 @@ public final class CallProvider {
     this.meter = meter;
   }
 
-  public void run(Exchange x, ClientChannel client, Runnable done) {
+  public void run(Exchange x, ClientChannel client, java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> done) {
     new Call(x, client, done).start();
   }
 
   private final class Call implements ProviderAdapter.ResponseSink {
     private final Exchange x;
     private final ClientChannel client;
-    private final Runnable done;
+    private final java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> done;
     private final StreamMeter streamMeter;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private CallHandle handle;
     private int upstreamStatus;
     private boolean finished;
 
-    Call(Exchange x, ClientChannel client, Runnable done) {
+    Call(Exchange x, ClientChannel client, java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> done) {
       this.x = x;
       this.client = client;
       this.done = done;
@@ -208,11 +208,13 @@ public final class CallProvider {
       if (finished) return;
       finished = true;
       meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
+      java.util.concurrent.CompletionStage<Void> recorded;
       try {
-        done.run();
-      } finally {
-        lastWrite.run();
+        recorded = done.get();
+      } catch (RuntimeException e) {
+        recorded = java.util.concurrent.CompletableFuture.completedStage(null);
       }
+      dev.tollgate.pipeline.Pipeline.afterRecorded(recorded, client, lastWrite);
     }
 
     private boolean ok() {

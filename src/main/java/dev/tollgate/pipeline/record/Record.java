@@ -21,10 +21,12 @@ public final class Record {
     this.observers = List.copyOf(observers);
   }
 
-  public void complete(Exchange x) {
+  /** Hands the row over; the stage completes when the answer may end (see {@link LedgerWriter#appendBeforeAnswer}). */
+  public java.util.concurrent.CompletionStage<Void> complete(Exchange x) {
     UsageRecord row = toRecord(x);
-    ledger.append(row);
+    var recorded = ledger.appendBeforeAnswer(row);
     for (UsageObserver o : observers) o.observe(row);
+    return recorded;
   }
 
   static UsageRecord toRecord(Exchange x) {
