@@ -92,11 +92,15 @@ final class Refusals {
   static String amount(BudgetUnit unit, long v) {
     return switch (unit) {
       case USD -> "$" + Money.ofNanos(v).toUsd().setScale(Math.max(2, Math.min(9, Money.ofNanos(v).toUsd().stripTrailingZeros().scale())), RoundingMode.UNNECESSARY).toPlainString();
-      case REQUESTS -> String.format(java.util.Locale.ROOT, "%,d requests", v);
-      case INPUT_TOKENS -> String.format(java.util.Locale.ROOT, "%,d input tokens", v);
-      case OUTPUT_TOKENS -> String.format(java.util.Locale.ROOT, "%,d output tokens", v);
-      case TOKENS -> String.format(java.util.Locale.ROOT, "%,d tokens", v);
+      case REQUESTS -> count(v, "request");
+      case INPUT_TOKENS -> count(v, "input token");
+      case OUTPUT_TOKENS -> count(v, "output token");
+      case TOKENS -> count(v, "token");
     };
+  }
+
+  private static String count(long v, String noun) {
+    return String.format(java.util.Locale.ROOT, "%,d %s%s", v, noun, v == 1 ? "" : "s");
   }
 
   /** ", or use a cheaper model your key may use: a, b" — or nothing if there is none. */
