@@ -136,7 +136,7 @@ public final class Gateway implements AutoCloseable {
       BudgetRebuild.fromLedger(new dev.tollgate.domain.budget.BudgetBook(added, book.zone()), counters, storage.usageQuery(),
           clock.instant());
     }
-    state.set(new GatewayState(s.org(), s.keys(), s.models(), book, s.admission()));
+    state.set(new GatewayState(s.org(), s.keys(), s.models(), book, s.admission(), s.policy()));
   }
 
   public BudgetService budgets() {
@@ -179,7 +179,7 @@ public final class Gateway implements AutoCloseable {
     config.set(next);
     budgets.useConfig(next);
     state.set(new GatewayState(next.org().name(), keys, models, budgets.book(next.org().timeZone()),
-        AdmissionPolicy.defaults(next.server().requestTimeout())));
+        AdmissionPolicy.defaults(next.server().requestTimeout()), PolicyFromConfig.of(next)));
     if (!change.replaced().isEmpty()) {
       // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
       long grace = next.server().requestTimeout().toMillis() + 1000;

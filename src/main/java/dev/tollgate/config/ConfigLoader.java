@@ -40,7 +40,7 @@ public final class ConfigLoader {
   public static final String DEFAULT_COUNTERS = "memory";
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
-      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets");
+      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
@@ -140,8 +140,11 @@ public final class ConfigLoader {
     teams.values().forEach(t -> budgets.addAll(t.budgets()));
     budgets.addAll(TeamParser.budgets(ctx, "budgets", top.raw("budgets"), null));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
+    ClassificationConfig classification = WorkloadClassParser.classification(ctx,
+        top.section("classification", List.of("default", "rules")), classes.keySet());
+    if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets));
+        pricing, ledger, List.copyOf(budgets), classification);
   }
 
   /**

@@ -26,11 +26,12 @@ public record GatewayConfig(
     List<KeyConfig> keys,
     PricingConfig pricing,
     LedgerConfig ledger,
-    List<BudgetConfig> budgets) {
+    List<BudgetConfig> budgets,
+    ClassificationConfig classification) {
 
   /** The same config listening elsewhere (tests and the demo use port 0: any free port). */
   public GatewayConfig withServer(ServerConfig other) {
     return new GatewayConfig(source, other, storage, counters, admin, org, providers, models, teams, workloadClasses, keys,
-        pricing, ledger, budgets);
+        pricing, ledger, budgets, classification);
   }
 }

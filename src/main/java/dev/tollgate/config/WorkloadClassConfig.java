@@ -1,12 +1,34 @@
 package dev.tollgate.config;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * YAML {@code workload_classes.<name>:} — allow (model names or {@code tier:<tier>}), prefer (a model),
- * fallback (models, in order), pii (allow | redact | route_private | block), cache ({@code ttl_s}).
+ * YAML {@code workload_classes.<name>:} — allow (model names or {@code tier:<tier>}; omitted = all),
+ * block (same forms; wins over allow), prefer (a model), fallback (models, in order), pii (allow |
+ * redact | route_private | block), cache ({@code ttl_s}), max_cost_usd (worst case of one request),
+ * latency_target (a duration), sensitivity (public | internal | confidential | regulated),
+ * exception_tiers (tiers that need an approved exception), output_guard (scan answers too).
  *
  * @param cacheTtlSeconds null when the class does not allow the response cache
+ * @param maxCostUsd null for no per-request cap
  */
 public record WorkloadClassConfig(
-    String name, List<String> allow, String prefer, List<String> fallback, String pii, Long cacheTtlSeconds) {}
+    String name,
+    List<String> allow,
+    String prefer,
+    List<String> fallback,
+    String pii,
+    Long cacheTtlSeconds,
+    List<String> block,
+    BigDecimal maxCostUsd,
+    Duration latencyTarget,
+    String sensitivity,
+    List<String> exceptionTiers,
+    boolean outputGuard) {
+
+  public WorkloadClassConfig(String name, List<String> allow, String prefer, List<String> fallback, String pii, Long cacheTtlSeconds) {
+    this(name, allow, prefer, fallback, pii, cacheTtlSeconds, List.of(), null, null, "internal", List.of(), false);
+  }
+}

@@ -17,7 +17,11 @@ final class WorkloadClassParser {
   /** A year: a longer cache TTL is almost certainly a unit mistake. */
   static final long MAX_CACHE_TTL_S = 365L * 24 * 3600;
 
-  private static final List<String> CLASS_KEYS = List.of("allow", "prefer", "fallback", "pii", "cache");
+  private static final List<String> CLASS_KEYS = List.of("allow", "block", "prefer", "fallback", "pii", "cache",
+      "max_cost_usd", "latency_target", "sensitivity", "exception_tiers", "output_guard");
+  static final List<String> SENSITIVITY = List.of("public", "internal", "confidential", "regulated");
+  static final List<String> RULE_KEYS = List.of("model", "team", "project", "workflow", "agent", "user", "channel", "key",
+      "tag", "metadata", "tools", "prompt_tokens_over", "prompt_tokens_under");
 
   private WorkloadClassParser() {}
 
@@ -49,10 +53,66 @@ final class WorkloadClassParser {
         Section cache = s.section("cache", List.of("ttl_s"));
         ttl = cache.requiredWhole("ttl_s", 1, MAX_CACHE_TTL_S, "how long a cached response may be served, in seconds");
       }
+      List<String> block = s.texts("block");
+      if (block != null) {
+        for (int i = 0; i < block.size(); i++) allowEntry(ctx, ParseContext.index(s.path("block"), i), block.get(i), models, tiers);
+      }
+      java.math.BigDecimal maxCost = s.present("max_cost_usd") ? s.decimal("max_cost_usd") : null;
+      if (maxCost != null && maxCost.signum() <= 0) s.error("max_cost_usd", "must be greater than zero");
+      java.time.Duration latency = s.duration("latency_target", false, null);
+      String sensitivity = s.text("sensitivity", "internal");
+      if (sensitivity != null && !SENSITIVITY.contains(sensitivity)) {
+        s.error("sensitivity", "unknown sensitivity '" + sensitivity + "'; allowed: " + String.join(", ", SENSITIVITY));
+      }
+      List<String> exceptionTiers = s.texts("exception_tiers");
+      if (exceptionTiers != null) {
+        for (int i = 0; i < exceptionTiers.size(); i++) {
+          if (!tiers.contains(exceptionTiers.get(i))) {
+            ctx.error(ParseContext.index(s.path("exception_tiers"), i), "no model has tier '" + exceptionTiers.get(i)
+                + "'; tiers in use: " + ParseContext.listOrNone(tiers));
+          }
+        }
+      }
+      String og = s.text("output_guard", "false");
+      if (og != null && !og.equals("true") && !og.equals("false")) s.error("output_guard", "must be true or false");
+      boolean outputGuard = "true".equals(og);
       out.put(name, new WorkloadClassConfig(name, allow == null ? List.of() : allow, prefer,
-          fallback == null ? List.of() : fallback, pii, ttl));
+          fallback == null ? List.of() : fallback, pii, ttl, block == null ? List.of() : block, maxCost, latency,
+          sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, outputGuard));
     });
     return Collections.unmodifiableMap(out);
+  }
+
+  /** Reads {@code classification:}; every class it names must be declared. */
+  static ClassificationConfig classification(ParseContext ctx, Section s, java.util.Set<String> classes) {
+    if (!s.present("default") && !s.present("rules")) return ClassificationConfig.none();
+    String def = s.text("default");
+    if (def != null && !classes.contains(def)) {
+      s.error("default", "unknown workload class '" + def + "'; declared classes: " + ParseContext.listOrNone(classes));
+    }
+    List<ClassificationConfig.Rule> rules = new java.util.ArrayList<>();
+    List<JsonNode> elements = ctx.elements(s.path("rules"), s.raw("rules"));
+    for (int i = 0; i < elements.size(); i++) {
+      String path = ParseContext.index(s.path("rules"), i);
+      Section rule = Section.of(ctx, path, elements.get(i), List.of("when", "class"));
+      String cls = rule.requiredText("class", "the workload class this rule gives");
+      if (cls != null && !classes.contains(cls)) {
+        rule.error("class", "unknown workload class '" + cls + "'; declared classes: " + ParseContext.listOrNone(classes));
+      }
+      Section when = rule.section("when", RULE_KEYS);
+      Map<String, String> conditions = new LinkedHashMap<>();
+      for (String key : RULE_KEYS) {
+        String v = when.text(key);
+        if (v == null) continue;
+        if ((key.equals("tag") || key.equals("metadata")) && v.indexOf('=') <= 0) when.error(key, "must be written k=v");
+        if (key.equals("tools") && !v.equals("true") && !v.equals("false")) when.error(key, "must be true or false");
+        if (key.startsWith("prompt_tokens")) when.whole(key, 0, Long.MAX_VALUE, 0);
+        conditions.put(key, v);
+      }
+      if (conditions.isEmpty()) rule.error("when", "needs at least one condition: " + String.join(", ", RULE_KEYS));
+      rules.add(new ClassificationConfig.Rule(Map.copyOf(conditions), cls));
+    }
+    return new ClassificationConfig(def, List.copyOf(rules));
   }
 
   private static void allowEntry(ParseContext ctx, String path, String entry, Map<String, ModelConfig> models,

@@ -34,7 +34,15 @@ public final class Exchange {
   private boolean clientAskedForUsage;
   // attribute
   private Attribution attribution = Attribution.EMPTY;
+  // classify
+  private dev.tollgate.domain.policy.WorkloadClass workloadClass;
+  private String classReason;
+  private long promptTokens = -1;
+  // guard
+  private java.util.Map<String, Integer> findings = java.util.Map.of();
+  private boolean privateOnly;
   // route
+  private java.util.List<ModelRoute> fallbacks = java.util.List.of();
   private String requestedModel;
   private ModelRoute route;
   private String routeReason;
@@ -92,6 +100,31 @@ public final class Exchange {
 
   public Attribution attribution() { return attribution; }
   public void attribution(Attribution attribution) { this.attribution = attribution; }
+
+  /** The request's workload class, or null when no class applies. */
+  public dev.tollgate.domain.policy.WorkloadClass workloadClass() { return workloadClass; }
+  public String classReason() { return classReason; }
+  public void classified(dev.tollgate.domain.policy.WorkloadClass c, String reason) {
+    this.workloadClass = c;
+    this.classReason = reason;
+  }
+
+  /** Prompt tokens, counted once on first use (classification rules and admission both need them). */
+  public long promptTokens(java.util.function.LongSupplier count) {
+    if (promptTokens < 0) promptTokens = count.getAsLong();
+    return promptTokens;
+  }
+
+  /** Guardrail findings in the prompt, by type ({@code email → 2}). */
+  public java.util.Map<String, Integer> findings() { return findings; }
+  public void findings(java.util.Map<String, Integer> f) { this.findings = java.util.Map.copyOf(f); }
+  /** True when the prompt may only go to a private-tier model. */
+  public boolean privateOnly() { return privateOnly; }
+  public void privateOnly(boolean v) { this.privateOnly = v; }
+
+  /** Models to try, in order, if the chosen one fails before answering. */
+  public java.util.List<ModelRoute> fallbacks() { return fallbacks; }
+  public void fallbacks(java.util.List<ModelRoute> f) { this.fallbacks = java.util.List.copyOf(f); }
 
   public String requestedModel() { return requestedModel; }
   public void requestedModel(String requestedModel) { this.requestedModel = requestedModel; }

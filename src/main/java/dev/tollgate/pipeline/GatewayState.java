@@ -12,9 +12,11 @@ import java.util.Optional;
  *
  * @param models model name → route, in config order
  * @param budgets every budget in force, from config and the admin API
+ * @param policy workload classes and the rules that classify requests
  */
 public record GatewayState(
-    String org, KeyIndex keys, Map<String, ModelRoute> models, BudgetBook budgets, AdmissionPolicy admission) {
+    String org, KeyIndex keys, Map<String, ModelRoute> models, BudgetBook budgets, AdmissionPolicy admission,
+    dev.tollgate.domain.policy.Classifier policy) {
 
   /** Finds virtual keys by secret without a database round trip. */
   public interface KeyIndex {

@@ -13,6 +13,7 @@ import dev.tollgate.pipeline.AdmissionPolicy;
 import dev.tollgate.pipeline.BudgetHold;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.ModelChoice;
 import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.pipeline.PromptEstimator;
 import dev.tollgate.pipeline.Stage;
@@ -65,13 +66,18 @@ public final class Admit implements Stage {
 
   @Override
   public Decision apply(Exchange x) {
+    var cls = x.workloadClass();
     BudgetBook book = x.state().budgets();
-    if (book.isEmpty()) return Decision.CONTINUE;
+    if (book.isEmpty() && (cls == null || cls.maxCost() == null)) return Decision.CONTINUE;
     Instant now = clock.instant();
     List<BudgetBook.Match> matches = book.matching(x.attribution(), x.key().name(), now);
-    if (matches.isEmpty()) return Decision.CONTINUE;
+    if (matches.isEmpty() && (cls == null || cls.maxCost() == null)) return Decision.CONTINUE;
 
     Consumption worst = worstCase(x, x.route());
+    if (cls != null && cls.maxCost() != null && worst.nanos() > cls.maxCost().nanos()) {
+      return Decision.stop(Refusals.classCap(cls, worst.nanos(), x));
+    }
+    if (matches.isEmpty()) return Decision.CONTINUE;
     List<BudgetBook.Match> counted = new ArrayList<>();
     boolean downgrade = false;
     for (BudgetBook.Match m : matches) {
@@ -154,7 +160,7 @@ public final class Admit implements Stage {
   /** The most this request can cost, in every unit: its prompt, and the most output it may produce. */
   Consumption worstCase(Exchange x, ModelRoute route) {
     var policy = x.state().admission();
-    long prompt = estimator.promptTokens(route.upstream(), x.body());
+    long prompt = x.promptTokens(() -> estimator.promptTokens(route.upstream(), x.body()));
     if (!openAiTokenizer(route.upstream())) prompt = prompt * policy.safetyPercent() / 100;
     long output = requestedMaxOutput(x);
     if (output <= 0) output = route.maxOutputTokens() != null ? route.maxOutputTokens() : policy.defaultOutputTokens();
@@ -175,18 +181,9 @@ public final class Admit implements Stage {
         || m.startsWith("text-embedding");
   }
 
-  /** Moves the request to the cheapest model its key may use, if there is a cheaper one. */
+  /** Moves the request to the cheapest model its key and class allow, if there is a cheaper one. */
   private static void downgrade(Exchange x) {
-    ModelRoute current = x.route();
-    x.state().models().values().stream()
-        .filter(m -> x.key().allowsModel(m.name()))
-        .filter(m -> rate(m) < rate(current))
-        .min(Comparator.comparingLong(Admit::rate).thenComparing(ModelRoute::name))
-        .ifPresent(cheaper -> x.routed(cheaper, "budget_downgrade"));
-  }
-
-  private static long rate(ModelRoute m) {
-    return m.price().base().inputNanosPerMTok() + m.price().base().outputNanosPerMTok();
+    ModelChoice.cheapest(x, x.route()).ifPresent(cheaper -> x.routed(cheaper, "budget_downgrade"));
   }
 
   /** Headroom of the tightest token budget and the tightest USD budget, after this reservation. */

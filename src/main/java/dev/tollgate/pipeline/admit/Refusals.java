@@ -9,6 +9,7 @@ import dev.tollgate.domain.money.Money;
 import dev.tollgate.pipeline.ErrorKind;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.GatewayError;
+import dev.tollgate.pipeline.ModelChoice;
 import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.CounterStore;
 import java.math.RoundingMode;
@@ -106,14 +107,17 @@ final class Refusals {
   /** ", or use a cheaper model your key may use: a, b" — or nothing if there is none. */
   private static String cheaper(Exchange x) {
     if (x.route() == null) return "";
-    long current = rate(x.route());
-    List<String> names = x.state().models().values().stream()
-        .filter(m -> x.key().allowsModel(m.name()) && rate(m) < current)
-        .sorted(java.util.Comparator.comparingLong(Refusals::rate)).map(ModelRoute::name).limit(3).toList();
+    List<String> names = ModelChoice.cheaper(x, x.route()).stream().map(ModelRoute::name).limit(3).toList();
     return names.isEmpty() ? "" : ", or use a cheaper model your key may use: " + String.join(", ", names);
   }
 
-  private static long rate(ModelRoute m) {
-    return m.price().base().inputNanosPerMTok() + m.price().base().outputNanosPerMTok();
+  static GatewayError classCap(dev.tollgate.domain.policy.WorkloadClass cls, long worstNanos, Exchange x) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("workload_class", cls.name());
+    d.put("limit", cls.maxCost().toUsdString());
+    d.put("requested", Money.ofNanos(worstNanos).toUsdString());
+    return GatewayError.of(ErrorKind.BUDGET_EXCEEDED, "One request of the workload class '" + cls.name() + "' may cost at most "
+        + amount(BudgetUnit.USD, cls.maxCost().nanos()) + "; this one could cost up to " + amount(BudgetUnit.USD, worstNanos)
+        + " on '" + x.route().name() + "'. Set a lower max_tokens or send a shorter prompt" + cheaper(x) + ".", d);
   }
 }

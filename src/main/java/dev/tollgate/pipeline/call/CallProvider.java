@@ -19,7 +19,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import dev.tollgate.pipeline.ModelRoute;
 
 /**
  * Calls the chosen provider and relays its answer.
@@ -43,30 +48,87 @@ public final class CallProvider {
     this.meter = meter;
   }
 
-  public void run(Exchange x, ClientChannel client, java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> done) {
-    new Call(x, client, done).start();
+  public void run(Exchange x, ClientChannel client, Supplier<CompletionStage<Void>> done) {
+    Request request = new Request(x, client, done);
+    client.onClose(request::clientGone);
+    request.attempt(x.route());
+  }
+
+  /**
+   * One request across its attempts. Fallback: while nothing has reached the client, an attempt that
+   * fails with 429, a 5xx, a timeout, a refused connection or a stream broken before its first event
+   * is abandoned and the next model of the class's fallback chain is tried, said in {@code route_reason}.
+   * When hard budgets hold a reservation, only fallbacks no dearer than the reserved model are tried,
+   * so that a fallback can never take a hard cap past its limit.
+   */
+  private final class Request {
+    final Exchange x;
+    final ClientChannel client;
+    final Supplier<CompletionStage<Void>> done;
+    final Deque<ModelRoute> remaining;
+    final ModelRoute reserved;
+    Call current;
+    boolean finished;
+
+    Request(Exchange x, ClientChannel client, Supplier<CompletionStage<Void>> done) {
+      this.x = x;
+      this.client = client;
+      this.done = done;
+      this.reserved = x.route();
+      this.remaining = new ArrayDeque<>(x.fallbacks());
+    }
+
+    void attempt(ModelRoute route) {
+      current = new Call(this, route);
+      current.start();
+    }
+
+    /** The next fallback to try, if nothing reached the client yet and one is left; null otherwise. */
+    ModelRoute nextFallback() {
+      if (finished || client.started()) return null;
+      while (!remaining.isEmpty() && x.budgetHold() != null && dearer(remaining.peek(), reserved)) remaining.poll();
+      return remaining.poll();
+    }
+
+    void fallBack(ModelRoute next, String cause) {
+      x.routed(next, "fallback:" + x.route().name() + ":" + cause);
+      attempt(next);
+    }
+
+    void clientGone() {
+      if (current != null) current.clientGone();
+    }
+  }
+
+  private static boolean dearer(ModelRoute a, ModelRoute b) {
+    var ra = a.price().base();
+    var rb = b.price().base();
+    return ra.inputNanosPerMTok() > rb.inputNanosPerMTok() || ra.outputNanosPerMTok() > rb.outputNanosPerMTok()
+        || !a.price().tiers().isEmpty();
   }
 
   private final class Call implements ProviderAdapter.ResponseSink {
+    private final Request request;
     private final Exchange x;
     private final ClientChannel client;
-    private final java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> done;
+    private final ModelRoute route;
     private final StreamMeter streamMeter;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private CallHandle handle;
     private int upstreamStatus;
-    private boolean finished;
+    private boolean abandoned;
 
-    Call(Exchange x, ClientChannel client, java.util.function.Supplier<java.util.concurrent.CompletionStage<Void>> done) {
-      this.x = x;
-      this.client = client;
-      this.done = done;
+    Call(Request request, ModelRoute route) {
+      this.request = request;
+      this.x = request.x;
+      this.client = request.client;
+      this.route = route;
       this.streamMeter = x.stream() ? new StreamMeter(x.clientAskedForUsage()) : null;
     }
 
     void start() {
       ObjectNode upstreamBody = x.body().deepCopy();
-      upstreamBody.put("model", x.route().upstream());
+      upstreamBody.put("model", route.upstream());
       if (x.stream()) upstreamBody.withObject("/stream_options").put("include_usage", true);
       byte[] bytes;
       try {
@@ -76,31 +138,47 @@ public final class CallProvider {
         return;
       }
       x.markUpstreamCalled();
-      client.onClose(this::clientGone);
-      handle = x.route().provider().call(
+      handle = route.provider().call(
           new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId(), x.nativeRequest(),
-              x.route().upstream()), this);
+              route.upstream()), this);
+    }
+
+    /** True when this attempt's callbacks no longer matter (finished, or replaced by a fallback). */
+    private boolean gone() {
+      return abandoned || request.finished;
+    }
+
+    /** Gives up this attempt for the next fallback, if there is one; false (and nothing changed) if not. */
+    private boolean abandonFor(String cause) {
+      ModelRoute next = request.nextFallback();
+      if (next == null) return false;
+      abandoned = true;
+      if (handle != null) handle.cancel();
+      request.fallBack(next, cause);
+      return true;
     }
 
     @Override
     public void onHead(int status, Map<String, String> headers) {
-      if (finished) return;
+      if (gone()) return;
       upstreamStatus = status;
-      if (ok() && x.stream()) {
-        client.startStream(200, streamHeaders());
-      }
+      if ((status == 429 || status >= 500) && abandonFor(Integer.toString(status))) return;
+      // A stream's head goes to the client with its first event, not before: until then a fallback is still possible.
     }
 
     @Override
     public void onData(byte[] chunk) {
-      if (finished) return;
+      if (gone()) return;
       if (!ok() || !x.stream()) {
         if (ok() || body.size() < MAX_ERROR_BODY) body.writeBytes(chunk);
         return;
       }
       byte[] out = streamMeter.accept(chunk);
       if (x.ttftMs() == null && streamMeter.sawContent()) x.ttftMs(x.elapsedMs(System.nanoTime()));
-      if (out.length > 0) client.write(out);
+      if (out.length > 0) {
+        startStream();
+        client.write(out);
+      }
       if (client.writeQueueFull()) {
         handle.pause();
         client.onDrain(handle::resume);
@@ -109,12 +187,13 @@ public final class CallProvider {
 
     @Override
     public void onEnd() {
-      if (finished) return;
+      if (gone()) return;
       if (!ok()) {
         relayUpstreamError();
         return;
       }
       if (x.stream()) {
+        startStream();
         byte[] rest = streamMeter.remainder();
         if (rest.length > 0) client.write(rest);
         TokenUsage usage = streamMeter.reportedUsage();
@@ -139,8 +218,9 @@ public final class CallProvider {
 
     @Override
     public void onFailure(UpstreamFailure failure) {
-      if (finished) return;
-      String provider = x.route().provider().name();
+      if (gone()) return;
+      if (abandonFor(failure.kind().name().toLowerCase(java.util.Locale.ROOT))) return;
+      String provider = route.provider().name();
       GatewayError error = switch (failure.kind()) {
         case CONNECT -> GatewayError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
             "The provider '" + provider + "' could not be reached: " + failure.message() + ". Try again shortly.");
@@ -163,8 +243,8 @@ public final class CallProvider {
       fail(error);
     }
 
-    private void clientGone() {
-      if (finished) return;
+    void clientGone() {
+      if (gone()) return;
       if (handle != null) handle.cancel();
       if (streamMeter != null && streamMeter.reportedUsage() != null) x.usage(streamMeter.reportedUsage(), false);
       x.fail(GatewayError.of(ErrorKind.CLIENT_DISCONNECTED, "The client closed the connection before the answer ended."));
@@ -172,7 +252,7 @@ public final class CallProvider {
     }
 
     private void relayUpstreamError() {
-      String provider = x.route().provider().name();
+      String provider = route.provider().name();
       String message = "The provider '" + provider + "' answered with HTTP " + upstreamStatus + ".";
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("provider", provider);
@@ -205,16 +285,20 @@ public final class CallProvider {
      * an answer the client has in full always has its ledger row handed over already.
      */
     private void finish(Runnable lastWrite) {
-      if (finished) return;
-      finished = true;
+      if (request.finished) return;
+      request.finished = true;
       meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
       java.util.concurrent.CompletionStage<Void> recorded;
       try {
-        recorded = done.get();
+        recorded = request.done.get();
       } catch (RuntimeException e) {
         recorded = java.util.concurrent.CompletableFuture.completedStage(null);
       }
       dev.tollgate.pipeline.Pipeline.afterRecorded(recorded, client, lastWrite);
+    }
+
+    private void startStream() {
+      if (!client.started()) client.startStream(200, streamHeaders());
     }
 
     private boolean ok() {

@@ -1,0 +1,38 @@
+package dev.tollgate.pipeline;
+
+import dev.tollgate.domain.policy.WorkloadClass;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Which models a request may use — its key allows them and its workload class permits them — and which of those is cheapest. */
+public final class ModelChoice {
+
+  private ModelChoice() {}
+
+  public static boolean allowed(Exchange x, ModelRoute m) {
+    WorkloadClass cls = x.workloadClass();
+    boolean privacy = !x.privateOnly() || "private".equals(m.tier());
+    return privacy && x.key().allowsModel(m.name())
+        && (cls == null || (cls.permits(m.name(), m.tier()) && !cls.needsException(m.tier())));
+  }
+
+  public static List<ModelRoute> usable(Exchange x) {
+    return x.state().models().values().stream().filter(m -> allowed(x, m)).toList();
+  }
+
+  /** Input plus output rate: the order used to call one model cheaper than another. */
+  public static long rate(ModelRoute m) {
+    return m.price().base().inputNanosPerMTok() + m.price().base().outputNanosPerMTok();
+  }
+
+  /** Usable models cheaper than {@code than}, cheapest first. */
+  public static List<ModelRoute> cheaper(Exchange x, ModelRoute than) {
+    return usable(x).stream().filter(m -> rate(m) < rate(than))
+        .sorted(Comparator.comparingLong(ModelChoice::rate).thenComparing(ModelRoute::name)).toList();
+  }
+
+  public static Optional<ModelRoute> cheapest(Exchange x, ModelRoute than) {
+    return cheaper(x, than).stream().findFirst();
+  }
+}
