@@ -23,7 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code rate-limited} — 429 with OpenAI's error body;
  *   <li>{@code broken} — 500 with an error body that is not JSON;
  *   <li>{@code slow} — streams one chunk every 200 ms, 50 chunks (for client-disconnect tests);
- *   <li>{@code no-usage} — streams without ever sending usage, like some OpenAI-compatible servers.
+ *   <li>{@code no-usage} — streams without ever sending usage, like some OpenAI-compatible servers;
+ *   <li>{@code drop} — answers 200 for a stream, then drops the connection before the first event;
+ *   <li>{@code hang} — never answers.
  * </ul>
  */
 public final class FakeOpenAi implements AutoCloseable {
@@ -79,6 +81,12 @@ public final class FakeOpenAi implements AutoCloseable {
         case "rate-limited" -> resp.setStatusCode(429).putHeader("content-type", "application/json")
             .end("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
         case "broken" -> resp.setStatusCode(500).putHeader("content-type", "text/plain").end("upstream exploded");
+        case "drop" -> {
+          startStream(resp);
+          resp.writeHead();
+          vertx.setTimer(20, t -> req.connection().close());
+        }
+        case "hang" -> { }
         case "cut" -> {
           startStream(resp);
           resp.write(sse(chunk(model, delta("role", "assistant"), null)));

@@ -307,9 +307,7 @@ public final class CallProvider {
 
     private Map<String, String> baseHeaders() {
       Map<String, String> h = new LinkedHashMap<>(x.answerHeaders());
-      if (!x.route().name().equals(x.route().upstream()) || !"requested".equals(x.routeReason())) {
-        h.put("x-tollgate-routed-model", x.route().name());
-      }
+      if (!x.route().name().equals(x.requestedModel())) h.put("x-tollgate-routed-model", x.route().name());
       return h;
     }
 

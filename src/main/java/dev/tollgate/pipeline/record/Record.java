@@ -52,6 +52,8 @@ public final class Record {
         false,
         x.usageEstimated(),
         x.stream(),
-        x.httpStatus());
+        x.httpStatus(),
+        x.classReason(),
+        x.findings());
   }
 }

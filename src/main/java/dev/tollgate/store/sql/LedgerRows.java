@@ -20,7 +20,7 @@ final class LedgerRows {
       "provider", "requested_model", "served_model", "tier", "route_reason",
       "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
       "cost_nanos", "status", "error_code", "http_status", "latency_ms", "ttft_ms", "exception_id",
-      "cache_hit", "usage_estimated", "stream");
+      "cache_hit", "usage_estimated", "stream", "class_reason", "guard_findings");
 
   private static final int TAGS_INDEX = COLUMNS.indexOf("tags");
 
@@ -95,6 +95,9 @@ final class LedgerRows {
     ps.setBoolean(++i, r.cacheHit());
     ps.setBoolean(++i, r.usageEstimated());
     ps.setBoolean(++i, r.stream());
+    ps.setString(++i, r.classReason());
+    String findings = r.guardFindingsText();
+    ps.setString(++i, findings.isEmpty() ? null : findings);
   }
 
   static UsageRecord read(ResultSet rs) throws SQLException {
@@ -136,6 +139,8 @@ final class LedgerRows {
         rs.getBoolean("cache_hit"),
         rs.getBoolean("usage_estimated"),
         rs.getBoolean("stream"),
-        rs.getInt("http_status"));
+        rs.getInt("http_status"),
+        rs.getString("class_reason"),
+        UsageRecord.parseGuardFindings(rs.getString("guard_findings")));
   }
 }
