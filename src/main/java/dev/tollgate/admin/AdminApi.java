@@ -28,14 +28,17 @@ public final class AdminApi {
   private final UsageHandler usage;
   private final PricesHandler prices;
   private final BudgetsHandler budgets;
+  private final PolicyHandler policy;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
-      PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock) {
+      PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
+      dev.tollgate.pipeline.Pipeline pipeline, Supplier<dev.tollgate.pipeline.GatewayState> state) {
     this.config = config;
     this.keys = new KeysHandler(vertx, keyService, config);
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
     this.prices = prices;
     this.budgets = new BudgetsHandler(vertx, budgetService, notices, config);
+    this.policy = new PolicyHandler(vertx, pipeline, state, keyService, clock);
   }
 
   public void mount(Router router) {
@@ -55,6 +58,8 @@ public final class AdminApi {
     router.get("/admin/v1/budgets/:id").handler(budgets::get);
     router.put("/admin/v1/budgets/:id").handler(budgets::update);
     router.delete("/admin/v1/budgets/:id").handler(budgets::delete);
+    router.post("/admin/v1/policy/simulate").handler(policy::simulate);
+    router.get("/admin/v1/workload-classes").handler(policy::classes);
     router.get("/admin/v1/usage").handler(usage::aggregate);
     router.get("/admin/v1/ledger").handler(usage::recent);
     router.get("/admin/v1/prices").handler(prices::list);

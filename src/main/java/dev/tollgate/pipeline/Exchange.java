@@ -48,6 +48,7 @@ public final class Exchange {
   private String routeReason;
   // admit
   private BudgetHold budgetHold;
+  private java.util.List<BudgetCheck> budgetChecks = java.util.List.of();
   private final java.util.Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
   // call provider and meter
   private TokenUsage usage;
@@ -134,6 +135,12 @@ public final class Exchange {
     this.route = route;
     this.routeReason = reason;
   }
+
+  /** One budget's verdict in a simulation: would this request fit? */
+  public record BudgetCheck(dev.tollgate.domain.budget.BudgetBook.Match match, long used, long reserved, long needed, boolean fits) {}
+
+  public java.util.List<BudgetCheck> budgetChecks() { return budgetChecks; }
+  public void budgetChecks(java.util.List<BudgetCheck> checks) { this.budgetChecks = java.util.List.copyOf(checks); }
 
   /** The budgets this request reserved in, or null if none covered it. */
   public BudgetHold budgetHold() { return budgetHold; }

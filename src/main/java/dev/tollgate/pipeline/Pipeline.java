@@ -97,6 +97,20 @@ public final class Pipeline {
     return Decision.stop(GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ")."));
   }
 
+  /**
+   * Runs the stages after authentication as a dry run for a request of an already known key: the
+   * class, the route, the guard's findings and the budgets' verdict, without reserving anything or
+   * calling a provider. Returns the stop decision, or {@link Decision#CONTINUE} if it would be admitted.
+   */
+  public Decision simulate(Exchange x) {
+    for (int i = 1; i < stages.size(); i++) {
+      Decision d = stages.get(i).simulate(x);
+      if (d instanceof Decision.Later later) d = later.decision().toCompletableFuture().join();
+      if (d instanceof Decision.Stop) return d;
+    }
+    return Decision.CONTINUE;
+  }
+
   /** Refuses a request the HTTP edge could not even read (e.g. too large); it is recorded all the same. */
   public void refuse(Exchange x, ClientChannel client, GatewayError error) {
     refuse(x, client, error, 0);

@@ -15,4 +15,12 @@ public interface Stage {
    * released or a counter settled.
    */
   default void complete(Exchange exchange) {}
+
+  /**
+   * What {@link #apply} would decide, without side effects (no reservation, no upstream work): for
+   * {@code POST /admin/v1/policy/simulate}. Stages without side effects simply apply.
+   */
+  default Decision simulate(Exchange exchange) {
+    return apply(exchange);
+  }
 }

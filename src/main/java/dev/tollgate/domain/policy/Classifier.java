@@ -17,7 +17,7 @@ public final class Classifier {
   private final String defaultClass;
 
   public Classifier(Map<String, WorkloadClass> classes, List<ClassRule> rules, String defaultClass) {
-    this.classes = Map.copyOf(classes);
+    this.classes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(classes)); // file order
     this.rules = List.copyOf(rules);
     this.defaultClass = defaultClass;
   }

@@ -116,6 +116,34 @@ public final class Admit implements Stage {
     return Decision.CONTINUE;
   }
 
+  /** The same checks as {@link #apply}, against the counters as they are now, reserving nothing. */
+  @Override
+  public Decision simulate(Exchange x) {
+    var cls = x.workloadClass();
+    Instant now = clock.instant();
+    List<BudgetBook.Match> matches = x.state().budgets().matching(x.attribution(), x.key().name(), now);
+    Consumption worst = worstCase(x, x.route());
+    if (cls != null && cls.maxCost() != null && worst.nanos() > cls.maxCost().nanos()) {
+      return Decision.stop(Refusals.classCap(cls, worst.nanos(), x));
+    }
+    List<Exchange.BudgetCheck> checks = new ArrayList<>();
+    Decision verdict = Decision.CONTINUE;
+    for (BudgetBook.Match m : matches) {
+      Budget b = m.budget();
+      long needed = b.unit().of(worst);
+      CounterStore.State s = b.window().kind() == WindowKind.REQUEST ? new CounterStore.State(0, 0)
+          : counters.read(Counter.of(m), now);
+      boolean fits = s.total() + needed <= b.limit();
+      checks.add(new Exchange.BudgetCheck(m, s.used(), s.reserved(), needed, fits));
+      if (!fits && b.hard() && verdict == Decision.CONTINUE) {
+        verdict = Decision.stop(b.window().kind() == WindowKind.REQUEST ? Refusals.perRequest(m, needed, x)
+            : Refusals.exhausted(m, s, needed, x));
+      }
+    }
+    x.budgetChecks(checks);
+    return verdict;
+  }
+
   /** Settles the reservation with the real use, or releases it if the request used nothing. */
   @Override
   public void complete(Exchange x) {

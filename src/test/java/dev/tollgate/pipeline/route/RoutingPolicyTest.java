@@ -21,6 +21,7 @@ class RoutingPolicyTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String KEY = "tg-routing-app-key-00000001";
   static final String CAPPED = "tg-routing-capped-key-0001";
+  static final String ADMIN = TestGateway.ADMIN_TOKEN;
 
   @TempDir static Path dir;
   static FakeOpenAi upstream;
@@ -32,6 +33,7 @@ class RoutingPolicyTest {
     String cheap = "price: { input_per_mtok: 1, output_per_mtok: 2 }";
     gw = TestGateway.start("""
         storage: sqlite:${DIR}/ledger.db
+        admin: { token: test-admin-token-0123456789 }
         providers:
           fake: { type: openai-compatible, base_url: "${UPSTREAM}" }
           impatient: { type: openai-compatible, base_url: "${UPSTREAM}", timeout: 300ms }
@@ -169,5 +171,43 @@ class RoutingPolicyTest {
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(error(r).get("code").asText()).isEqualTo("budget_exceeded");
     assertThat(error(r).get("message").asText()).contains("workload class 'capped' may cost at most $0.000001");
+  }
+
+  @Test
+  void simulateAgreesWithWhatARealRequestDoes() throws Exception {
+    String sim = "{\"key\":\"app\",\"headers\":{\"X-Tollgate-Workflow\":\"triage\"},\"body\":" + chat("premium", false, "") + "}";
+    HttpResponse<String> simulated = gw.post("/admin/v1/policy/simulate", ADMIN, sim);
+    assertThat(simulated.statusCode()).as(simulated.body()).isEqualTo(200);
+    JsonNode s = JSON.readTree(simulated.body());
+    HttpResponse<String> real = gw.post("/v1/chat/completions", KEY, chat("premium", false, ""), "X-Tollgate-Workflow", "triage");
+    UsageRecord row = gw.row(real);
+    assertThat(s.get("decision").asText()).isEqualTo("admit");
+    assertThat(s.at("/classification/workload_class").asText()).isEqualTo(row.attribution().workloadClass());
+    assertThat(s.at("/classification/reason").asText()).isEqualTo(row.classReason());
+    assertThat(s.at("/route/model").asText()).isEqualTo("cheap").isEqualTo(real.headers().firstValue("x-tollgate-routed-model").orElseThrow());
+    assertThat(s.at("/route/reason").asText()).isEqualTo(row.routeReason());
+
+    HttpResponse<String> refused = gw.post("/admin/v1/policy/simulate", ADMIN,
+        "{\"key\":\"app\",\"headers\":{\"X-Tollgate-Workflow\":\"exec-summary\"},\"body\":" + chat("premium", false, "") + "}");
+    JsonNode r = JSON.readTree(refused.body());
+    assertThat(r.get("decision").asText()).isEqualTo("refuse");
+    assertThat(r.at("/error/code").asText()).isEqualTo("approval_required");
+    assertThat(gw.post("/v1/chat/completions", KEY, chat("premium", false, ""), "X-Tollgate-Workflow", "exec-summary").statusCode())
+        .isEqualTo(r.at("/error/status").asInt());
+    assertThat(upstreamCallsFor("sim_")).as("a simulation calls no provider").isZero();
+  }
+
+  @Test
+  void theClassesInForceAreListedWithTheModelsEachAllows() throws Exception {
+    JsonNode classes = JSON.readTree(gw.get("/admin/v1/workload-classes", ADMIN).body());
+    assertThat(classes.get("default").asText()).isEqualTo("classification");
+    JsonNode first = classes.get("data").get(0);
+    assertThat(first.get("name").asText()).isEqualTo("classification");
+    assertThat(first.get("allowed_models")).extracting(JsonNode::asText).contains("cheap", "flaky").doesNotContain("premium");
+    assertThat(classes.get("rules").get(1).at("/when/tools").asText()).isEqualTo("true");
+  }
+
+  static long upstreamCallsFor(String requestIdPrefix) {
+    return upstream.headers().stream().filter(h -> String.valueOf(h.get("x-request-id")).startsWith(requestIdPrefix)).count();
   }
 }
