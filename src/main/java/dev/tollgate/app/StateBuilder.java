@@ -44,8 +44,14 @@ final class StateBuilder {
                 + "); give one, e.g. price: { input_per_mtok: 0.15, output_per_mtok: 0.60 } (USD per million tokens)"));
         continue;
       }
-      routes.put(m.name(), new ModelRoute(m.name(), providers.get(m.provider()), m.upstream(), m.tier(), price,
-          entry.map(CatalogEntry::maxOutputTokens).orElse(null)));
+      Integer maxOut = entry.map(CatalogEntry::maxOutputTokens).orElse(null);
+      List<ModelRoute> deployments = new ArrayList<>();
+      if (m.deployments().size() > 1) {
+        for (var d : m.deployments()) {
+          deployments.add(new ModelRoute(m.name(), providers.get(d.provider()), d.upstream(), m.tier(), price, maxOut, d.weight(), List.of()));
+        }
+      }
+      routes.put(m.name(), new ModelRoute(m.name(), providers.get(m.provider()), m.upstream(), m.tier(), price, maxOut, 1, deployments));
     }
     if (!errors.isEmpty()) throw new ConfigException(errors);
     return routes;

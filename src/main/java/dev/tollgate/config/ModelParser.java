@@ -18,7 +18,8 @@ final class ModelParser {
 
   static final String PRICE_SOURCE = "config";
 
-  private static final List<String> MODEL_KEYS = List.of("provider", "upstream", "tier", "price");
+  private static final List<String> MODEL_KEYS = List.of("provider", "upstream", "tier", "price", "deployments");
+  private static final List<String> DEPLOYMENT_KEYS = List.of("provider", "upstream", "weight");
   private static final List<String> RATE_KEYS = List.of("input_per_mtok", "output_per_mtok", "cached_input_per_mtok",
       "cache_write_per_mtok", "reasoning_per_mtok");
   private static final List<String> PRICE_KEYS = concat(RATE_KEYS, "tiers");
@@ -34,17 +35,38 @@ final class ModelParser {
         ctx.error(path, "a model name cannot start with 'tier:', which workload classes use to name a tier");
       }
       Section s = Section.of(ctx, path, body, MODEL_KEYS);
-      String provider = s.requiredText("provider", "name one of: " + ParseContext.listOrNone(providers));
-      if (provider != null && !providers.contains(provider)) {
-        s.error("provider", "unknown provider '" + provider + "'; declared providers: "
-            + ParseContext.listOrNone(providers));
-      }
       String upstream = s.text("upstream", name);
       String tier = s.text("tier");
       Price price = s.present("price") ? price(ctx, s.path("price"), s.raw("price")) : null;
-      out.put(name, new ModelConfig(name, provider, upstream, tier, price));
+      List<ModelConfig.Deployment> deployments = new ArrayList<>();
+      if (s.present("deployments")) {
+        if (s.present("provider")) s.error("provider", "give either provider or deployments, not both");
+        List<JsonNode> elements = ctx.elements(s.path("deployments"), s.raw("deployments"));
+        if (elements.isEmpty()) s.error("deployments", "needs at least one { provider, upstream, weight }");
+        for (int i = 0; i < elements.size(); i++) {
+          Section d = Section.of(ctx, ParseContext.index(s.path("deployments"), i), elements.get(i), DEPLOYMENT_KEYS);
+          String p = provider(ctx, d, providers);
+          Long weight = d.whole("weight", 1, 1000, 1);
+          if (p != null && weight != null) deployments.add(new ModelConfig.Deployment(p, d.text("upstream", upstream), weight.intValue()));
+        }
+      } else {
+        String provider = provider(ctx, s, providers);
+        if (provider != null) deployments.add(new ModelConfig.Deployment(provider, upstream, 1));
+      }
+      ModelConfig.Deployment first = deployments.isEmpty() ? null : deployments.get(0);
+      out.put(name, new ModelConfig(name, first == null ? null : first.provider(), first == null ? upstream : first.upstream(),
+          tier, price, List.copyOf(deployments)));
     });
     return Collections.unmodifiableMap(out);
+  }
+
+  private static String provider(ParseContext ctx, Section s, Set<String> providers) {
+    String provider = s.requiredText("provider", "name one of: " + ParseContext.listOrNone(providers));
+    if (provider != null && !providers.contains(provider)) {
+      s.error("provider", "unknown provider '" + provider + "'; declared providers: " + ParseContext.listOrNone(providers));
+      return null;
+    }
+    return provider;
   }
 
   /** A price override; null when invalid (the errors are recorded). */

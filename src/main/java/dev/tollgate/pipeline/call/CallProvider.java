@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -43,6 +44,7 @@ public final class CallProvider {
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
   private final Meter meter;
+  private final DeploymentBalancer balancer = new DeploymentBalancer(() -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
 
   public CallProvider(Meter meter) {
     this.meter = meter;
@@ -78,8 +80,13 @@ public final class CallProvider {
       this.remaining = new ArrayDeque<>(x.fallbacks());
     }
 
-    void attempt(ModelRoute route) {
-      current = new Call(this, route);
+    /** Calls {@code model}: one of its deployments, chosen by the balancer; the others go first in the fallback order. */
+    void attempt(ModelRoute model) {
+      List<ModelRoute> order = balancer.order(model);
+      for (int i = order.size() - 1; i >= 1; i--) remaining.addFirst(order.get(i));
+      ModelRoute deployment = order.get(0);
+      if (deployment != model) x.routed(deployment, x.routeReason());
+      current = new Call(this, deployment);
       current.start();
     }
 
@@ -91,7 +98,8 @@ public final class CallProvider {
     }
 
     void fallBack(ModelRoute next, String cause) {
-      x.routed(next, "fallback:" + x.route().name() + ":" + cause);
+      String from = x.route().name().equals(next.name()) ? x.route().name() + "@" + x.route().provider().name() : x.route().name();
+      x.routed(next, "fallback:" + from + ":" + cause);
       attempt(next);
     }
 
@@ -117,6 +125,7 @@ public final class CallProvider {
     private CallHandle handle;
     private int upstreamStatus;
     private boolean abandoned;
+    private final long startNanos = System.nanoTime();
 
     Call(Request request, ModelRoute route) {
       this.request = request;
@@ -150,6 +159,7 @@ public final class CallProvider {
 
     /** Gives up this attempt for the next fallback, if there is one; false (and nothing changed) if not. */
     private boolean abandonFor(String cause) {
+      balancer.failed(route);
       ModelRoute next = request.nextFallback();
       if (next == null) return false;
       abandoned = true;
@@ -163,6 +173,7 @@ public final class CallProvider {
       if (gone()) return;
       upstreamStatus = status;
       if ((status == 429 || status >= 500) && abandonFor(Integer.toString(status))) return;
+      if (ok()) balancer.observed(route, (System.nanoTime() - startNanos) / 1_000_000);
       // A stream's head goes to the client with its first event, not before: until then a fallback is still possible.
     }
 

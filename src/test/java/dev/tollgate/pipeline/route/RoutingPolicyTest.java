@@ -37,6 +37,7 @@ class RoutingPolicyTest {
         providers:
           fake: { type: openai-compatible, base_url: "${UPSTREAM}" }
           impatient: { type: openai-compatible, base_url: "${UPSTREAM}", timeout: 300ms }
+          second: { type: openai-compatible, base_url: "${UPSTREAM}" }
         models:
           cheap:   { provider: fake, upstream: ok, tier: economy, %1$s }
           premium: { provider: fake, upstream: ok, tier: premium, price: { input_per_mtok: 10, output_per_mtok: 30 } }
@@ -44,6 +45,8 @@ class RoutingPolicyTest {
           down:    { provider: fake, upstream: broken, tier: economy, %1$s }
           dropper: { provider: fake, upstream: drop, tier: economy, %1$s }
           sleepy:  { provider: impatient, upstream: hang, tier: economy, %1$s }
+          spread:  { tier: economy, %1$s, deployments: [ { provider: fake, upstream: broken, weight: 1 }, { provider: second, upstream: broken, weight: 1 } ] }
+          healed:  { tier: economy, %1$s, deployments: [ { provider: fake, upstream: broken, weight: 1000 }, { provider: second, upstream: ok, weight: 1 } ] }
         workload_classes:
           classification: { allow: [ "tier:economy" ], prefer: cheap, fallback: [ cheap ] }
           strict-class:   { allow: [ "tier:economy" ] }
@@ -205,6 +208,18 @@ class RoutingPolicyTest {
     assertThat(first.get("name").asText()).isEqualTo("classification");
     assertThat(first.get("allowed_models")).extracting(JsonNode::asText).contains("cheap", "flaky").doesNotContain("premium");
     assertThat(classes.get("rules").get(1).at("/when/tools").asText()).isEqualTo("true");
+  }
+
+  @Test
+  void aFailingDeploymentFallsBackToAnotherDeploymentOfTheSameModelFirst() {
+    HttpResponse<String> r = gw.post("/v1/chat/completions", KEY, chat("healed", false, ""), "X-Tollgate-Workload-Class", "strict-class");
+    assertThat(r.statusCode()).isEqualTo(200);
+    UsageRecord row = gw.row(r);
+    assertThat(row.servedModel()).isEqualTo("ok");
+    // Whichever deployment the balancer tried first, the caller is served; if it was the broken one, the row says so.
+    assertThat(row.routeReason()).matches("requested|fallback:healed@fake:500");
+    HttpResponse<String> both = gw.post("/v1/chat/completions", KEY, chat("spread", false, ""), "X-Tollgate-Workload-Class", "strict-class");
+    assertThat(both.statusCode()).as("every deployment failed and the key has no class fallback").isEqualTo(500);
   }
 
   static long upstreamCallsFor(String requestIdPrefix) {
