@@ -29,16 +29,19 @@ public final class AdminApi {
   private final PricesHandler prices;
   private final BudgetsHandler budgets;
   private final PolicyHandler policy;
+  private final ExceptionsHandler exceptions;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
-      dev.tollgate.pipeline.Pipeline pipeline, Supplier<dev.tollgate.pipeline.GatewayState> state) {
+      dev.tollgate.pipeline.Pipeline pipeline, Supplier<dev.tollgate.pipeline.GatewayState> state,
+      dev.tollgate.service.ExceptionService exceptionService) {
     this.config = config;
     this.keys = new KeysHandler(vertx, keyService, config);
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
     this.prices = prices;
     this.budgets = new BudgetsHandler(vertx, budgetService, notices, config);
     this.policy = new PolicyHandler(vertx, pipeline, state, keyService, clock);
+    this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock);
   }
 
   public void mount(Router router) {
@@ -58,6 +61,16 @@ public final class AdminApi {
     router.get("/admin/v1/budgets/:id").handler(budgets::get);
     router.put("/admin/v1/budgets/:id").handler(budgets::update);
     router.delete("/admin/v1/budgets/:id").handler(budgets::delete);
+    router.post("/admin/v1/exceptions").handler(exceptions::create);
+    router.get("/admin/v1/exceptions").handler(exceptions::list);
+    router.get("/admin/v1/exceptions/review").handler(exceptions::review);
+    router.get("/admin/v1/exceptions/notifications").handler(exceptions::notifications);
+    router.get("/admin/v1/exceptions/:id").handler(exceptions::get);
+    router.post("/admin/v1/exceptions/:id/approve").handler(exceptions::approve);
+    router.post("/admin/v1/exceptions/:id/deny").handler(exceptions::deny);
+    router.post("/admin/v1/exceptions/:id/revoke").handler(exceptions::revoke);
+    router.post("/admin/v1/exceptions/:id/renew").handler(exceptions::renew);
+    router.post("/admin/v1/exceptions/:id/notes").handler(exceptions::note);
     router.post("/admin/v1/policy/simulate").handler(policy::simulate);
     router.get("/admin/v1/workload-classes").handler(policy::classes);
     router.get("/admin/v1/usage").handler(usage::aggregate);

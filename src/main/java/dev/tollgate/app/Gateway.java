@@ -18,6 +18,7 @@ import dev.tollgate.service.BudgetNotices;
 import dev.tollgate.store.memory.MemoryCounterStore;
 import dev.tollgate.service.BudgetRebuild;
 import dev.tollgate.service.BudgetService;
+import dev.tollgate.service.ExceptionService;
 import dev.tollgate.pipeline.record.Record;
 import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.port.ProviderAdapter;
@@ -56,6 +57,7 @@ public final class Gateway implements AutoCloseable {
   private final CounterStore counters;
   private final BudgetNotices notices;
   private final BudgetService budgets;
+  private final ExceptionService exceptions;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -75,8 +77,10 @@ public final class Gateway implements AutoCloseable {
     this.counters = new MemoryCounterStore();
     this.notices = new BudgetNotices(clock);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
+    this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     apply(initial);
     budgets.onChange(this::refreshBudgets);
+    exceptions.onChange(this::refreshBudgets);
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
     Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, notices,
@@ -92,7 +96,12 @@ public final class Gateway implements AutoCloseable {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
-        pipeline, state::get).mount(router);
+        pipeline, state::get, exceptions).mount(router);
+    // Pending approvals and coming expiries, told once each in the log (alert channels come later).
+    java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    vertx.setPeriodic(60_000, t -> vertx.executeBlocking(exceptions::notices).onSuccess(list -> list.forEach(n -> {
+      if (told.add(n.kind() + n.exception().id())) log.info("exception notice: {}", n.message());
+    })));
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
         .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
             + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
@@ -136,7 +145,7 @@ public final class Gateway implements AutoCloseable {
       BudgetRebuild.fromLedger(new dev.tollgate.domain.budget.BudgetBook(added, book.zone()), counters, storage.usageQuery(),
           clock.instant());
     }
-    state.set(new GatewayState(s.org(), s.keys(), s.models(), book, s.admission(), s.policy()));
+    state.set(new GatewayState(s.org(), s.keys(), s.models(), book, s.admission(), s.policy(), exceptions.book()));
   }
 
   public BudgetService budgets() {
@@ -178,8 +187,12 @@ public final class Gateway implements AutoCloseable {
     catalog.set(prices);
     config.set(next);
     budgets.useConfig(next);
+    var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
+    exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
+        ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),
+            a.upToUsd() == null ? null : dev.tollgate.domain.money.Money.ofUsd(a.upToUsd()))).toList()));
     state.set(new GatewayState(next.org().name(), keys, models, budgets.book(next.org().timeZone()),
-        AdmissionPolicy.defaults(next.server().requestTimeout()), PolicyFromConfig.of(next)));
+        AdmissionPolicy.defaults(next.server().requestTimeout()), PolicyFromConfig.of(next), exceptions.book()));
     if (!change.replaced().isEmpty()) {
       // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
       long grace = next.server().requestTimeout().toMillis() + 1000;

@@ -40,7 +40,7 @@ public final class ConfigLoader {
   public static final String DEFAULT_COUNTERS = "memory";
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
-      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification");
+      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "exceptions");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
@@ -144,7 +144,7 @@ public final class ConfigLoader {
         top.section("classification", List.of("default", "rules")), classes.keySet());
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification);
+        pricing, ledger, List.copyOf(budgets), classification, exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers"))));
   }
 
   /**
@@ -168,6 +168,26 @@ public final class ConfigLoader {
     BudgetConfig b = TeamParser.salaryBudget(ctx, "", rest, team);
     if (ctx.errorCount() > 0 || b == null) throw new ConfigException(ctx.errors());
     return b;
+  }
+
+  private static final List<String> ROLES = List.of("admin", "finance", "team-lead", "member", "auditor");
+
+  /** {@code exceptions: { max_days, approvers: [ { role, up_to_usd } ] }}. */
+  private static ExceptionsConfig exceptions(ParseContext ctx, Section s) {
+    ExceptionsConfig d = ExceptionsConfig.defaults();
+    Long maxDays = s.whole("max_days", 1, 366, d.maxDays());
+    List<ExceptionsConfig.Approver> approvers = new java.util.ArrayList<>();
+    if (!s.present("approvers")) approvers.addAll(d.approvers());
+    List<JsonNode> elements = ctx.elements(s.path("approvers"), s.raw("approvers"));
+    for (int i = 0; i < elements.size(); i++) {
+      Section a = Section.of(ctx, ParseContext.index(s.path("approvers"), i), elements.get(i), List.of("role", "up_to_usd"));
+      String role = a.requiredText("role", "one of " + String.join(", ", ROLES));
+      if (role != null && !ROLES.contains(role)) a.error("role", "unknown role '" + role + "'; allowed: " + String.join(", ", ROLES));
+      java.math.BigDecimal upTo = a.decimal("up_to_usd");
+      if (upTo != null && upTo.signum() <= 0) a.error("up_to_usd", "must be greater than zero (omit it for any amount)");
+      approvers.add(new ExceptionsConfig.Approver(role, upTo));
+    }
+    return new ExceptionsConfig(maxDays == null ? d.maxDays() : maxDays.intValue(), List.copyOf(approvers));
   }
 
   private static ServerConfig server(Section s) {

@@ -27,11 +27,12 @@ public record GatewayConfig(
     PricingConfig pricing,
     LedgerConfig ledger,
     List<BudgetConfig> budgets,
-    ClassificationConfig classification) {
+    ClassificationConfig classification,
+    ExceptionsConfig exceptions) {
 
   /** The same config listening elsewhere (tests and the demo use port 0: any free port). */
   public GatewayConfig withServer(ServerConfig other) {
     return new GatewayConfig(source, other, storage, counters, admin, org, providers, models, teams, workloadClasses, keys,
-        pricing, ledger, budgets, classification);
+        pricing, ledger, budgets, classification, exceptions);
   }
 }

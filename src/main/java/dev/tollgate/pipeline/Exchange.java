@@ -46,7 +46,8 @@ public final class Exchange {
   private String requestedModel;
   private ModelRoute route;
   private String routeReason;
-  // admit
+  // admit (and route, for unlocked tiers)
+  private String exceptionId;
   private BudgetHold budgetHold;
   private java.util.List<BudgetCheck> budgetChecks = java.util.List.of();
   private final java.util.Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
@@ -135,6 +136,10 @@ public final class Exchange {
     this.route = route;
     this.routeReason = reason;
   }
+
+  /** The exception this request relied on (extra budget or an unlocked tier), or null. */
+  public String exceptionId() { return exceptionId; }
+  public void exceptionId(String id) { this.exceptionId = id; }
 
   /** One budget's verdict in a simulation: would this request fit? */
   public record BudgetCheck(dev.tollgate.domain.budget.BudgetBook.Match match, long used, long reserved, long needed, boolean fits) {}

@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param models model name → route, in config order
  * @param budgets every budget in force, from config and the admin API
  * @param policy workload classes and the rules that classify requests
+ * @param exceptions approved exceptions (extra budget, unlocked tiers), active or not yet
  */
 public record GatewayState(
     String org, KeyIndex keys, Map<String, ModelRoute> models, BudgetBook budgets, AdmissionPolicy admission,
-    dev.tollgate.domain.policy.Classifier policy) {
+    dev.tollgate.domain.policy.Classifier policy, dev.tollgate.domain.exception.ExceptionBook exceptions) {
 
   /** Finds virtual keys by secret without a database round trip. */
   public interface KeyIndex {

@@ -13,8 +13,16 @@ public final class ModelChoice {
   public static boolean allowed(Exchange x, ModelRoute m) {
     WorkloadClass cls = x.workloadClass();
     boolean privacy = !x.privateOnly() || "private".equals(m.tier());
-    return privacy && x.key().allowsModel(m.name())
-        && (cls == null || (cls.permits(m.name(), m.tier()) && !cls.needsException(m.tier())));
+    if (!privacy || !x.key().allowsModel(m.name())) return false;
+    if (cls == null || (cls.permits(m.name(), m.tier()) && !cls.needsException(m.tier()))) return true;
+    return unlockedBy(x, m).isPresent();
+  }
+
+  /** An active exception covering this request that unlocks the model or its tier. */
+  public static java.util.Optional<dev.tollgate.domain.exception.BudgetException> unlockedBy(Exchange x, ModelRoute m) {
+    WorkloadClass cls = x.workloadClass();
+    return x.state().exceptions().unlocking(x.attribution(), x.key().name(), cls == null ? null : cls.name(), m.name(), m.tier(),
+        x.startedAt());
   }
 
   public static List<ModelRoute> usable(Exchange x) {

@@ -31,5 +31,6 @@ public record UsageFilter(
   /** Dimension names that may be grouped or filtered on (besides {@code tag:<key>}). */
   public static final List<String> DIMENSIONS = List.of(
       "org", "team", "project", "workflow", "agent", "user", "channel", "conversation", "workload_class",
-      "key", "provider", "requested_model", "served_model", "model", "tier", "status", "error_code");
+      "key", "provider", "requested_model", "served_model", "model", "tier", "status", "error_code", "route_reason",
+      "class_reason", "exception_id");
 }

@@ -102,8 +102,10 @@ public final class Admit implements Stage {
 
   private Decision decide(Exchange x, Outcome outcome, List<BudgetBook.Match> counted, List<Claim> claims, boolean downgrade) {
     if (outcome instanceof Outcome.Denied denied) {
-      return Decision.stop(Refusals.exhausted(counted.get(denied.claimIndex()), denied.state(),
-          claims.get(denied.claimIndex()).amount(), x));
+      BudgetBook.Match m = counted.get(denied.claimIndex());
+      var exception = headroomException(x, m.budget().unit());
+      if (exception != null) return withException(x, exception, counted, claims, downgrade, denied);
+      return Decision.stop(Refusals.exhausted(m, denied.state(), claims.get(denied.claimIndex()).amount(), x));
     }
     List<CounterStore.State> before = ((Outcome.Granted) outcome).before();
     x.budgetHold(new BudgetHold(counted, claims, before));
@@ -113,6 +115,67 @@ public final class Admit implements Stage {
     }
     if (downgrade) downgrade(x);
     headroomHeaders(x, counted, claims, before);
+    return Decision.CONTINUE;
+  }
+
+  private static Decision countersUnavailable(Exchange x) {
+    return Decision.stop(dev.tollgate.pipeline.GatewayError.of(dev.tollgate.pipeline.ErrorKind.INTERNAL,
+        "The budget counters did not answer, so this request was not admitted (no budget may be overshot). Retry shortly."));
+  }
+
+  /** An active exception covering the request with extra headroom in {@code unit}, or null. */
+  private static dev.tollgate.domain.exception.BudgetException headroomException(Exchange x, BudgetUnit unit) {
+    if (x.state().exceptions().isEmpty()) return null;
+    var cls = x.workloadClass();
+    for (var e : x.state().exceptions().covering(x.attribution(), x.key().name(), cls == null ? null : cls.name(), x.startedAt())) {
+      if (extra(e, unit) > 0) return e;
+    }
+    return null;
+  }
+
+  private static long extra(dev.tollgate.domain.exception.BudgetException e, BudgetUnit unit) {
+    return switch (unit) {
+      case USD -> e.extraUsd().nanos();
+      case TOKENS, INPUT_TOKENS, OUTPUT_TOKENS -> e.extraTokens();
+      case REQUESTS -> 0;
+    };
+  }
+
+  /**
+   * A hard budget had no room, but an active exception gives extra: reserve again, atomically, with
+   * that unit's hard limits raised by the exception's extra and a claim on the exception's own counter
+   * — so the exception unlocks exactly what it says, and its use is counted against it.
+   */
+  private Decision withException(Exchange x, dev.tollgate.domain.exception.BudgetException e, List<BudgetBook.Match> counted,
+      List<Claim> claims, boolean downgrade, Outcome.Denied first) {
+    BudgetUnit unit = counted.get(first.claimIndex()).budget().unit();
+    long extra = extra(e, unit);
+    List<Claim> raised = new ArrayList<>(claims.size() + 1);
+    for (int i = 0; i < claims.size(); i++) {
+      Claim c = claims.get(i);
+      boolean sameUnit = counted.get(i).budget().unit() == unit && c.limit() != CounterStore.UNLIMITED;
+      raised.add(sameUnit ? new Claim(c.counter(), c.amount(), c.limit() + extra) : c);
+    }
+    long amount = claims.get(first.claimIndex()).amount();
+    raised.add(new Claim(new Counter("exc|" + e.id(), 0, e.expiresAt()), amount, extra));
+    Instant now = clock.instant();
+    var pending = counters.reserve(x.requestId(), raised, now, now.plus(x.state().admission().holdTtl())).toCompletableFuture();
+    if (pending.isDone() && !pending.isCompletedExceptionally()) return afterException(x, e, counted, raised, unit, downgrade, pending.join());
+    return Decision.later(pending.handle((retry, error) -> error != null ? countersUnavailable(x)
+        : afterException(x, e, counted, raised, unit, downgrade, retry)));
+  }
+
+  private static Decision afterException(Exchange x, dev.tollgate.domain.exception.BudgetException e, List<BudgetBook.Match> counted,
+      List<Claim> raised, BudgetUnit unit, boolean downgrade, Outcome retry) {
+    if (retry instanceof Outcome.Denied denied) {
+      int i = Math.min(denied.claimIndex(), counted.size() - 1);
+      return Decision.stop(Refusals.exhausted(counted.get(i), denied.state(), raised.get(i).amount(), x));
+    }
+    x.exceptionId(e.id());
+    List<CounterStore.State> before = ((Outcome.Granted) retry).before();
+    x.budgetHold(new BudgetHold(counted, raised, before, unit));
+    if (downgrade) downgrade(x);
+    headroomHeaders(x, counted, raised.subList(0, counted.size()), before.subList(0, counted.size()));
     return Decision.CONTINUE;
   }
 
@@ -158,7 +221,7 @@ public final class Admit implements Stage {
     Consumption actual = new Consumption(u.inputTokens(), u.outputTokens(), x.cost().nanos(), 1);
     List<Claim> actuals = new ArrayList<>(hold.claims().size());
     for (int i = 0; i < hold.claims().size(); i++) {
-      BudgetUnit unit = hold.matches().get(i).budget().unit();
+      BudgetUnit unit = i < hold.matches().size() ? hold.matches().get(i).budget().unit() : hold.exceptionUnit();
       actuals.add(new Claim(hold.claims().get(i).counter(), unit.of(actual), CounterStore.UNLIMITED));
     }
     counters.settle(x.requestId(), actuals, now)

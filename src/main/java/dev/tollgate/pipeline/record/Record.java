@@ -48,7 +48,7 @@ public final class Record {
         x.error() == null ? null : x.error().kind().code(),
         x.latencyMs(),
         x.ttftMs(),
-        null,
+        x.exceptionId(),
         false,
         x.usageEstimated(),
         x.stream(),

@@ -53,7 +53,12 @@ public final class Route implements Stage {
           Map.of("allowed_models", key.allowedModels())));
     }
     String reason = "requested";
-    if (cls != null && !cls.permits(route.name(), route.tier())) {
+    var unlock = cls == null || (cls.permits(route.name(), route.tier()) && !cls.needsException(route.tier()))
+        ? java.util.Optional.<dev.tollgate.domain.exception.BudgetException>empty() : ModelChoice.unlockedBy(x, route);
+    if (unlock.isPresent()) {
+      x.exceptionId(unlock.get().id());
+      reason = "exception";
+    } else if (cls != null && !cls.permits(route.name(), route.tier())) {
       ModelRoute preferred = cls.prefer() == null ? null : models.get(cls.prefer());
       if (preferred == null || !allowed(x, preferred)) {
         List<String> allowed = usable(x).stream().map(ModelRoute::name).toList();
@@ -78,12 +83,14 @@ public final class Route implements Stage {
       route = privateModel;
       reason = "pii_private";
     }
-    if (cls != null && cls.needsException(route.tier())) {
+    if (cls != null && cls.needsException(route.tier()) && x.exceptionId() == null) {
       return Decision.stop(GatewayError.of(ErrorKind.APPROVAL_REQUIRED,
           "The model '" + route.name() + "' is in the " + route.tier() + " tier, which the workload class '" + cls.name()
-              + "' may use only with an approved exception. Ask an admin or your team lead for one, or use: "
+              + "' may use only with an approved exception. Request one with POST /admin/v1/exceptions "
+              + "{\"scope\", \"team\", \"workload_class\": \"" + cls.name() + "\", \"unlock_tiers\": [\"" + route.tier()
+              + "\"], \"justification\", \"expires_at\"}, or use: "
               + String.join(", ", usable(x).stream().filter(m -> !cls.needsException(m.tier())).map(ModelRoute::name).toList()) + ".",
-          Map.of("workload_class", cls.name(), "tier", route.tier())));
+          Map.of("workload_class", cls.name(), "tier", route.tier(), "request_exception", "POST /admin/v1/exceptions")));
     }
     x.routed(route, reason);
     x.fallbacks(fallbacks(x, route));

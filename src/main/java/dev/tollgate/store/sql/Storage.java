@@ -13,6 +13,7 @@ public final class Storage implements AutoCloseable {
   private final SqlUsageQuery usageQuery;
   private final SqlKeyStore keyStore;
   private final SqlBudgetStore budgetStore;
+  private final SqlExceptionStore exceptionStore;
 
   private Storage(Database database, SqlLedgerWriter ledgerWriter) {
     this.database = database;
@@ -20,6 +21,7 @@ public final class Storage implements AutoCloseable {
     this.usageQuery = new SqlUsageQuery(database);
     this.keyStore = new SqlKeyStore(database);
     this.budgetStore = new SqlBudgetStore(database, java.time.Clock.systemUTC());
+    this.exceptionStore = new SqlExceptionStore(database, java.time.Clock.systemUTC());
   }
 
   /**
@@ -48,6 +50,10 @@ public final class Storage implements AutoCloseable {
 
   public SqlUsageQuery usageQuery() {
     return usageQuery;
+  }
+
+  public SqlExceptionStore exceptionStore() {
+    return exceptionStore;
   }
 
   public SqlBudgetStore budgetStore() {
