@@ -41,6 +41,7 @@ public final class Exchange {
   // guard
   private java.util.Map<String, Integer> findings = java.util.Map.of();
   private boolean privateOnly;
+  private dev.tollgate.domain.guard.RedactionMap redaction;
   // route
   private java.util.List<ModelRoute> fallbacks = java.util.List.of();
   private String requestedModel;
@@ -120,6 +121,10 @@ public final class Exchange {
   /** Guardrail findings in the prompt, by type ({@code email → 2}). */
   public java.util.Map<String, Integer> findings() { return findings; }
   public void findings(java.util.Map<String, Integer> f) { this.findings = java.util.Map.copyOf(f); }
+  /** Placeholders put into the prompt, to restore in the answer; null when nothing was redacted. */
+  public dev.tollgate.domain.guard.RedactionMap redaction() { return redaction; }
+  public void redaction(dev.tollgate.domain.guard.RedactionMap r) { this.redaction = r; }
+
   /** True when the prompt may only go to a private-tier model. */
   public boolean privateOnly() { return privateOnly; }
   public void privateOnly(boolean v) { this.privateOnly = v; }

@@ -5,6 +5,7 @@ import dev.tollgate.pipeline.attribute.Attribute;
 import dev.tollgate.pipeline.authenticate.Authenticate;
 import dev.tollgate.pipeline.call.CallProvider;
 import dev.tollgate.pipeline.classify.Classify;
+import dev.tollgate.pipeline.guard.Guard;
 import dev.tollgate.pipeline.decode.Decode;
 import dev.tollgate.pipeline.meter.Meter;
 import dev.tollgate.pipeline.record.Record;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The request path, in order:
  *
  * <pre>
- *   authenticate → decode → attribute → classify → route → admit → call provider → meter → record
+ *   authenticate → decode → attribute → classify → guard → route → admit → call provider → meter → record
  * </pre>
  *
  * Each stage before the call may stop the request with a reason; a stopped request is answered at
@@ -49,6 +50,7 @@ public final class Pipeline {
         new Decode(),
         new Attribute(),
         new Classify(estimator),
+        new Guard(),
         new Route(),
         new Admit(counters, estimator, notifier, clock));
     this.call = new CallProvider(meter);

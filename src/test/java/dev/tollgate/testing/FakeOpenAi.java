@@ -25,7 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code slow} — streams one chunk every 200 ms, 50 chunks (for client-disconnect tests);
  *   <li>{@code no-usage} — streams without ever sending usage, like some OpenAI-compatible servers;
  *   <li>{@code drop} — answers 200 for a stream, then drops the connection before the first event;
- *   <li>{@code hang} — never answers.
+ *   <li>{@code hang} — never answers;
+ *   <li>{@code echo} — answers with the last message's text (streamed in 3-character pieces).
  * </ul>
  */
 public final class FakeOpenAi implements AutoCloseable {
@@ -87,6 +88,28 @@ public final class FakeOpenAi implements AutoCloseable {
           vertx.setTimer(20, t -> req.connection().close());
         }
         case "hang" -> { }
+        case "echo" -> {
+          JsonNode msgs = body.path("messages");
+          String text = msgs.get(msgs.size() - 1).path("content").asText();
+          if (!stream) {
+            ObjectNode c = completion(model);
+            ((ObjectNode) c.at("/choices/0/message")).put("content", text);
+            resp.putHeader("content-type", "application/json").end(c.toString());
+          } else {
+            startStream(resp);
+            for (int i = 0; i < text.length(); i += 3) {
+              resp.write(sse(chunk(model, delta("content", text.substring(i, Math.min(text.length(), i + 3))), null)));
+            }
+            resp.write(sse(chunk(model, JSON.createObjectNode(), "stop")));
+            if (usage) {
+              ObjectNode u = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk").put("created", 1).put("model", model);
+              u.putArray("choices");
+              u.set("usage", usageNode());
+              resp.write(sse(u.toString()));
+            }
+            resp.end(sse("[DONE]"));
+          }
+        }
         case "cut" -> {
           startStream(resp);
           resp.write(sse(chunk(model, delta("role", "assistant"), null)));

@@ -132,7 +132,7 @@ public final class CallProvider {
       this.x = request.x;
       this.client = request.client;
       this.route = route;
-      this.streamMeter = x.stream() ? new StreamMeter(x.clientAskedForUsage()) : null;
+      this.streamMeter = x.stream() ? new StreamMeter(x.clientAskedForUsage(), x.redaction()) : null;
     }
 
     void start() {
@@ -220,10 +220,12 @@ public final class CallProvider {
           // An unreadable body is still the provider's answer: relay it, estimate the usage.
         }
         meter.complete(x, null);
+        byte[] restored = x.redaction() != null && x.redaction().restoresAnything() ? restore(bytes) : bytes;
+        byte[] answer = x.workloadClass() != null && x.workloadClass().outputGuard() ? OutputGuard.redact(restored, x) : restored;
         Map<String, String> headers = baseHeaders();
         headers.put("content-type", "application/json");
         headers.put("x-tollgate-cost-usd", x.cost().toUsdString());
-        finish(() -> client.sendBody(200, headers, bytes));
+        finish(() -> client.sendBody(200, headers, answer));
       }
     }
 
@@ -306,6 +308,27 @@ public final class CallProvider {
         recorded = java.util.concurrent.CompletableFuture.completedStage(null);
       }
       dev.tollgate.pipeline.Pipeline.afterRecorded(recorded, client, lastWrite);
+    }
+
+    /** Puts the allowed placeholders of the guard back into a whole answer's message texts. */
+    private byte[] restore(byte[] answer) {
+      try {
+        JsonNode root = JSON.readTree(answer);
+        boolean changed = false;
+        for (JsonNode choice : root.path("choices")) {
+          JsonNode content = choice.path("message").get("content");
+          if (content != null && content.isTextual()) {
+            String restored = x.redaction().restore(content.asText());
+            if (!restored.equals(content.asText())) {
+              ((ObjectNode) choice.get("message")).put("content", restored);
+              changed = true;
+            }
+          }
+        }
+        return changed ? JSON.writeValueAsBytes(root) : answer;
+      } catch (IOException e) {
+        return answer;
+      }
     }
 
     private void startStream() {

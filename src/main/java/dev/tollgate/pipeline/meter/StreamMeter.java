@@ -22,6 +22,10 @@ public final class StreamMeter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final boolean forwardUsageChunk;
+  private final dev.tollgate.domain.guard.RedactionMap redaction;
+  private final java.util.Map<Integer, dev.tollgate.domain.guard.RedactionMap.Restorer> restorers = new java.util.HashMap<>();
+  private String lastChunkId;
+  private String lastModel;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(512);
   private final StringBuilder generated = new StringBuilder();
   private TokenUsage reported;
@@ -29,7 +33,16 @@ public final class StreamMeter {
   private boolean sawContent;
 
   public StreamMeter(boolean forwardUsageChunk) {
+    this(forwardUsageChunk, null);
+  }
+
+  /**
+   * @param redaction placeholders the guard put into the prompt; the allowed ones are put back into
+   *     the streamed answer (a placeholder cut between two events is held back until it is whole)
+   */
+  public StreamMeter(boolean forwardUsageChunk, dev.tollgate.domain.guard.RedactionMap redaction) {
     this.forwardUsageChunk = forwardUsageChunk;
+    this.redaction = redaction != null && redaction.restoresAnything() ? redaction : null;
   }
 
   /** Takes the next bytes from upstream; returns the bytes to send to the client now (maybe empty). */
@@ -40,7 +53,9 @@ public final class StreamMeter {
     int start = 0;
     int end;
     while ((end = eventEnd(buf, start)) >= 0) {
-      if (inspect(buf, start, end)) out.write(buf, start, end - start);
+      byte[] rewritten = inspect(buf, start, end);
+      if (rewritten == KEEP) out.write(buf, start, end - start);
+      else if (rewritten != null) out.writeBytes(rewritten);
       start = end;
     }
     pending.reset();
@@ -84,8 +99,11 @@ public final class StreamMeter {
     return -1;
   }
 
-  /** Looks at one event; returns whether to forward it. */
-  private boolean inspect(byte[] b, int start, int end) {
+  /** Marker: forward the event's bytes unchanged. */
+  private static final byte[] KEEP = new byte[0];
+
+  /** Looks at one event; returns {@link #KEEP}, the bytes to send instead, or null to drop it. */
+  private byte[] inspect(byte[] b, int start, int end) {
     String event = new String(b, start, end - start, StandardCharsets.UTF_8);
     StringBuilder data = new StringBuilder();
     for (String line : event.split("\r?\n")) {
@@ -95,25 +113,62 @@ public final class StreamMeter {
       }
     }
     String payload = data.toString().trim();
-    if (payload.isEmpty()) return true;
+    if (payload.isEmpty()) return KEEP;
     if (payload.equals("[DONE]")) {
       done = true;
-      return true;
+      byte[] held = heldBack();
+      if (held == null) return KEEP;
+      byte[] tail = new byte[held.length + (end - start)];
+      System.arraycopy(held, 0, tail, 0, held.length);
+      System.arraycopy(b, start, tail, held.length, end - start);
+      return tail;
     }
     JsonNode chunk;
     try {
       chunk = JSON.readTree(payload);
     } catch (IOException e) {
-      return true; // not ours to judge: pass it on unchanged
+      return KEEP; // not ours to judge: pass it on unchanged
     }
     TokenUsage usage = OpenAiUsage.parse(chunk.get("usage"));
     if (usage != null) reported = usage;
     JsonNode choices = chunk.get("choices");
+    boolean changed = false;
     if (choices != null && choices.isArray()) {
-      for (JsonNode choice : choices) collectText(choice.path("delta"));
-      if (usage != null && choices.isEmpty() && !forwardUsageChunk) return false;
+      for (JsonNode choice : choices) {
+        collectText(choice.path("delta"));
+        changed |= restore(choice);
+      }
+      if (usage != null && choices.isEmpty() && !forwardUsageChunk) return null;
     }
+    if (chunk.hasNonNull("id")) lastChunkId = chunk.get("id").asText();
+    if (chunk.hasNonNull("model")) lastModel = chunk.get("model").asText();
+    return changed ? ("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8) : KEEP;
+  }
+
+  /** Puts allowed placeholders back into a choice's delta; true if the event changed. */
+  private boolean restore(JsonNode choice) {
+    if (redaction == null) return false;
+    JsonNode content = choice.path("delta").get("content");
+    if (content == null || !content.isTextual()) return false;
+    var restorer = restorers.computeIfAbsent(choice.path("index").asInt(0), i -> redaction.restorer());
+    String restored = restorer.push(content.asText());
+    if (restored.equals(content.asText())) return false;
+    ((com.fasterxml.jackson.databind.node.ObjectNode) choice.get("delta")).put("content", restored);
     return true;
+  }
+
+  /** A chunk with text a restorer still held back at the end of the answer, or null. */
+  private byte[] heldBack() {
+    if (restorers.isEmpty()) return null;
+    StringBuilder events = new StringBuilder();
+    restorers.forEach((index, restorer) -> {
+      String rest = restorer.finish();
+      if (rest.isEmpty()) return;
+      var c = JSON.createObjectNode().put("id", lastChunkId).put("object", "chat.completion.chunk").put("model", lastModel);
+      c.putArray("choices").addObject().put("index", index).putNull("finish_reason").putObject("delta").put("content", rest);
+      events.append("data: ").append(c).append("\n\n");
+    });
+    return events.length() == 0 ? null : events.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private void collectText(JsonNode delta) {
