@@ -152,6 +152,11 @@ public final class Gateway implements AutoCloseable {
     return budgets;
   }
 
+  private static AdmissionPolicy admissionPolicy(GatewayConfig c) {
+    var a = c.admission() == null ? dev.tollgate.config.AdmissionConfig.defaults() : c.admission();
+    return AdmissionPolicy.of(a.defaultOutputTokens(), a.tokenizerSafetyPercent(), c.server().requestTimeout());
+  }
+
   /** Looks at the config file now instead of at the next poll (for operators' scripts and tests). */
   public void checkConfigNow() {
     if (watcher != null) watcher.checkNow();
@@ -192,7 +197,7 @@ public final class Gateway implements AutoCloseable {
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),
             a.upToUsd() == null ? null : dev.tollgate.domain.money.Money.ofUsd(a.upToUsd()))).toList()));
     state.set(new GatewayState(next.org().name(), keys, models, budgets.book(next.org().timeZone()),
-        AdmissionPolicy.defaults(next.server().requestTimeout()), PolicyFromConfig.of(next), exceptions.book()));
+        admissionPolicy(next), PolicyFromConfig.of(next), exceptions.book()));
     if (!change.replaced().isEmpty()) {
       // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
       long grace = next.server().requestTimeout().toMillis() + 1000;

@@ -40,7 +40,8 @@ public final class ConfigLoader {
   public static final String DEFAULT_COUNTERS = "memory";
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
-      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "exceptions");
+      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "exceptions",
+      "admission");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
@@ -142,9 +143,11 @@ public final class ConfigLoader {
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     ClassificationConfig classification = WorkloadClassParser.classification(ctx,
         top.section("classification", List.of("default", "rules")), classes.keySet());
+    ExceptionsConfig exceptions = exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers")));
+    AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers"))));
+        pricing, ledger, List.copyOf(budgets), classification, exceptions, admission);
   }
 
   /**
@@ -168,6 +171,13 @@ public final class ConfigLoader {
     BudgetConfig b = TeamParser.salaryBudget(ctx, "", rest, team);
     if (ctx.errorCount() > 0 || b == null) throw new ConfigException(ctx.errors());
     return b;
+  }
+
+  private static AdmissionConfig admission(Section s) {
+    AdmissionConfig d = AdmissionConfig.defaults();
+    Long out = s.whole("default_output_tokens", 1, 10_000_000, d.defaultOutputTokens());
+    Long pct = s.whole("tokenizer_safety_percent", 100, 300, d.tokenizerSafetyPercent());
+    return new AdmissionConfig(out == null ? d.defaultOutputTokens() : out, pct == null ? d.tokenizerSafetyPercent() : pct.intValue());
   }
 
   private static final List<String> ROLES = List.of("admin", "finance", "team-lead", "member", "auditor");

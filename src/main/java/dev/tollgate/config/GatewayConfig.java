@@ -28,11 +28,12 @@ public record GatewayConfig(
     LedgerConfig ledger,
     List<BudgetConfig> budgets,
     ClassificationConfig classification,
-    ExceptionsConfig exceptions) {
+    ExceptionsConfig exceptions,
+    AdmissionConfig admission) {
 
   /** The same config listening elsewhere (tests and the demo use port 0: any free port). */
   public GatewayConfig withServer(ServerConfig other) {
     return new GatewayConfig(source, other, storage, counters, admin, org, providers, models, teams, workloadClasses, keys,
-        pricing, ledger, budgets, classification, exceptions);
+        pricing, ledger, budgets, classification, exceptions, admission);
   }
 }

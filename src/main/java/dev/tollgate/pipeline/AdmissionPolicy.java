@@ -17,4 +17,8 @@ public record AdmissionPolicy(long defaultOutputTokens, int safetyPercent, Durat
   public static AdmissionPolicy defaults(Duration requestTimeout) {
     return new AdmissionPolicy(4096, 110, requestTimeout.plusSeconds(60));
   }
+
+  public static AdmissionPolicy of(long defaultOutputTokens, int safetyPercent, Duration requestTimeout) {
+    return new AdmissionPolicy(defaultOutputTokens, safetyPercent, requestTimeout.plusSeconds(60));
+  }
 }

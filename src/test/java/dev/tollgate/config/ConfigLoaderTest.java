@@ -235,6 +235,10 @@ class ConfigLoaderTest {
             "org.budgets[0].scope", "this list is for org"),
         Arguments.of("top-level budget without a scope", "budgets: [ { window: month, usd: 10 } ]\n",
             "budgets[0].scope", "is required"),
+        Arguments.of("safety factor below 100%", "admission: { tokenizer_safety_percent: 90 }\n",
+            "admission.tokenizer_safety_percent", "from 100 to 300"),
+        Arguments.of("approver with an unknown role", "exceptions: { approvers: [ { role: boss } ] }\n",
+            "exceptions.approvers[0].role", "unknown role 'boss'"),
         Arguments.of("budget with a bad scope", "budgets: [ { scope: department:x, window: month, usd: 10 } ]\n",
             "budgets[0].scope", "unknown dimension 'department'"),
         Arguments.of("custom window without an end", "budgets: [ { scope: org, window: custom, start: 2026-10-01T00:00:00Z, usd: 10 } ]\n",
@@ -530,5 +534,13 @@ class ConfigLoaderTest {
     assertThat(salary.reviewDate()).isEqualTo(java.time.LocalDate.parse("2027-11-01"));
     assertThat(salary.note()).contains("salary template");
     assertThat(c.budgets().get(4).start()).isEqualTo(java.time.Instant.parse("2026-10-01T00:00:00Z"));
+  }
+
+  @Test
+  void admissionAndExceptionSettingsAreReadWithTheirDefaults() {
+    GatewayConfig c = parse("admission: { default_output_tokens: 1000 }\nexceptions: { max_days: 14 }\n");
+    assertThat(c.admission()).isEqualTo(new AdmissionConfig(1000, 110));
+    assertThat(c.exceptions().maxDays()).isEqualTo(14);
+    assertThat(c.exceptions().approvers()).extracting(ExceptionsConfig.Approver::role).containsExactly("team-lead", "finance");
   }
 }
