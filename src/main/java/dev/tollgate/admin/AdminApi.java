@@ -30,11 +30,12 @@ public final class AdminApi {
   private final BudgetsHandler budgets;
   private final PolicyHandler policy;
   private final ExceptionsHandler exceptions;
+  private final AlertsHandler alerts;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
       dev.tollgate.pipeline.Pipeline pipeline, Supplier<dev.tollgate.pipeline.GatewayState> state,
-      dev.tollgate.service.ExceptionService exceptionService) {
+      dev.tollgate.service.ExceptionService exceptionService, dev.tollgate.service.AlertService alertService) {
     this.config = config;
     this.keys = new KeysHandler(vertx, keyService, config);
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
@@ -42,6 +43,7 @@ public final class AdminApi {
     this.budgets = new BudgetsHandler(vertx, budgetService, notices, config);
     this.policy = new PolicyHandler(vertx, pipeline, state, keyService, clock);
     this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock);
+    this.alerts = new AlertsHandler(alertService);
   }
 
   public void mount(Router router) {
@@ -61,6 +63,9 @@ public final class AdminApi {
     router.get("/admin/v1/budgets/:id").handler(budgets::get);
     router.put("/admin/v1/budgets/:id").handler(budgets::update);
     router.delete("/admin/v1/budgets/:id").handler(budgets::delete);
+    router.get("/admin/v1/alerts").handler(alerts::list);
+    router.post("/admin/v1/alerts/:id/ack").handler(alerts::ack);
+    router.post("/admin/v1/alerts/:id/resolve").handler(alerts::resolve);
     router.post("/admin/v1/exceptions").handler(exceptions::create);
     router.get("/admin/v1/exceptions").handler(exceptions::list);
     router.get("/admin/v1/exceptions/review").handler(exceptions::review);

@@ -58,6 +58,7 @@ public final class Gateway implements AutoCloseable {
   private final BudgetNotices notices;
   private final BudgetService budgets;
   private final ExceptionService exceptions;
+  private final dev.tollgate.service.AlertService alerts;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -76,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
     this.counters = new MemoryCounterStore();
     this.notices = new BudgetNotices(clock);
+    this.alerts = new dev.tollgate.service.AlertService(clock, notices);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     apply(initial);
@@ -83,8 +85,9 @@ public final class Gateway implements AutoCloseable {
     exceptions.onChange(this::refreshBudgets);
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
-    Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, notices,
-        new Record(storage.ledgerWriter(), List.of(metrics)));
+    alerts.keyActions(name -> keys.suspend(name, "runaway automation detected"), keys::resume);
+    Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, alerts,
+        new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())));
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
     router.get("/readyz").handler(ctx -> vertx.executeBlocking(this::storageReachable).onComplete(ar -> {
@@ -96,11 +99,12 @@ public final class Gateway implements AutoCloseable {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
-        pipeline, state::get, exceptions).mount(router);
+        pipeline, state::get, exceptions, alerts).mount(router);
     // Pending approvals and coming expiries, told once each in the log (alert channels come later).
     java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
     vertx.setPeriodic(60_000, t -> vertx.executeBlocking(exceptions::notices).onSuccess(list -> list.forEach(n -> {
       if (told.add(n.kind() + n.exception().id())) log.info("exception notice: {}", n.message());
+      if (n.kind().equals("expiring")) alerts.trigger("exception_expiring", "exception:" + n.exception().id(), "warning", n.message(), null);
     })));
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
         .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
@@ -192,6 +196,11 @@ public final class Gateway implements AutoCloseable {
     catalog.set(prices);
     config.set(next);
     budgets.useConfig(next);
+    var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
+    alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
+        ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
+        ac.channels().stream().map(c -> (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
+            "slack".equals(c.type()), 1000)).toList());
     var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
     exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),

@@ -41,7 +41,7 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
       "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "exceptions",
-      "admission");
+      "admission", "alerts");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
@@ -145,9 +145,10 @@ public final class ConfigLoader {
         top.section("classification", List.of("default", "rules")), classes.keySet());
     ExceptionsConfig exceptions = exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers")));
     AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
+    AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, exceptions, admission);
+        pricing, ledger, List.copyOf(budgets), classification, exceptions, admission, alerts);
   }
 
   /**
@@ -171,6 +172,41 @@ public final class ConfigLoader {
     BudgetConfig b = TeamParser.salaryBudget(ctx, "", rest, team);
     if (ctx.errorCount() > 0 || b == null) throw new ConfigException(ctx.errors());
     return b;
+  }
+
+  private static AlertsConfig alerts(ParseContext ctx, Section s) {
+    AlertsConfig d = AlertsConfig.defaults();
+    List<AlertsConfig.Channel> channels = new java.util.ArrayList<>();
+    List<JsonNode> elements = ctx.elements(s.path("channels"), s.raw("channels"));
+    for (int i = 0; i < elements.size(); i++) {
+      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i), List.of("type", "url", "secret"));
+      String type = c.requiredText("type", "webhook or slack");
+      if (type != null && !type.equals("webhook") && !type.equals("slack")) {
+        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack (email is not in this build)");
+      }
+      String url = c.requiredText("url", "the http(s) address to POST alerts to");
+      if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) c.error("url", "must be an http(s) URL");
+      channels.add(new AlertsConfig.Channel(type, url, c.text("secret")));
+    }
+    java.time.Duration cooldown = s.duration("cooldown", false, d.cooldown());
+    Section r = s.section("runaway", List.of("min_runs", "min_period", "tolerance", "action"));
+    Long minRuns = r.whole("min_runs", 3, 1000, d.runawayMinRuns());
+    java.time.Duration minPeriod = r.duration("min_period", false, d.runawayMinPeriod());
+    java.math.BigDecimal tolerance = r.present("tolerance") ? r.decimal("tolerance") : java.math.BigDecimal.valueOf(d.runawayTolerance());
+    String action = r.text("action", d.runawayAction());
+    if (action != null && !action.equals("none") && !action.equals("suspend")) r.error("action", "must be none or suspend");
+    Section e = s.section("error_rate", List.of("window_minutes", "min_calls", "threshold"));
+    Long window = e.whole("window_minutes", 1, 60, d.errorWindowMinutes());
+    Long minCalls = e.whole("min_calls", 1, 1_000_000, d.errorMinCalls());
+    java.math.BigDecimal threshold = e.present("threshold") ? e.decimal("threshold") : java.math.BigDecimal.valueOf(d.errorThreshold());
+    if (threshold != null && (threshold.signum() <= 0 || threshold.compareTo(java.math.BigDecimal.ONE) > 0)) {
+      e.error("threshold", "must be a share above 0 and at most 1 (0.2 = 20% of calls failing)");
+    }
+    return new AlertsConfig(List.copyOf(channels), cooldown == null ? d.cooldown() : cooldown,
+        minRuns == null ? d.runawayMinRuns() : minRuns.intValue(), minPeriod == null ? d.runawayMinPeriod() : minPeriod,
+        tolerance == null ? d.runawayTolerance() : tolerance.doubleValue(), action == null ? d.runawayAction() : action,
+        window == null ? d.errorWindowMinutes() : window.intValue(), minCalls == null ? d.errorMinCalls() : minCalls.intValue(),
+        threshold == null ? d.errorThreshold() : threshold.doubleValue());
   }
 
   private static AdmissionConfig admission(Section s) {

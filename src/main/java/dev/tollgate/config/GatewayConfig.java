@@ -29,11 +29,12 @@ public record GatewayConfig(
     List<BudgetConfig> budgets,
     ClassificationConfig classification,
     ExceptionsConfig exceptions,
-    AdmissionConfig admission) {
+    AdmissionConfig admission,
+    AlertsConfig alerts) {
 
   /** The same config listening elsewhere (tests and the demo use port 0: any free port). */
   public GatewayConfig withServer(ServerConfig other) {
     return new GatewayConfig(source, other, storage, counters, admin, org, providers, models, teams, workloadClasses, keys,
-        pricing, ledger, budgets, classification, exceptions, admission);
+        pricing, ledger, budgets, classification, exceptions, admission, alerts);
   }
 }

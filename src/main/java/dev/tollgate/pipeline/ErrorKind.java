@@ -16,6 +16,7 @@ public enum ErrorKind {
   RATE_LIMIT_EXCEEDED(429, "rate_limit_exceeded", "rate_limit_error", true),
   APPROVAL_REQUIRED(403, "approval_required", "permission_error", true),
   POLICY_VIOLATION(400, "policy_violation", "invalid_request_error", true),
+  KEY_SUSPENDED(403, "key_suspended", "permission_error", true),
   UPSTREAM_ERROR(502, "upstream_error", "api_error", false),
   UPSTREAM_UNAVAILABLE(502, "upstream_unavailable", "api_error", false),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "api_error", false),
