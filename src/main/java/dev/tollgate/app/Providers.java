@@ -5,6 +5,12 @@ import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.port.TokenCounter;
+import dev.tollgate.domain.pricing.CatalogEntry;
+import dev.tollgate.pricing.BundledCatalog;
+import dev.tollgate.provider.anthropic.AnthropicAdapter;
+import dev.tollgate.provider.azure.AzureOpenAi;
+import dev.tollgate.provider.bedrock.BedrockAdapter;
+import dev.tollgate.provider.gemini.GeminiAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.simulator.SimulatorAdapter;
 import io.vertx.core.Vertx;
@@ -66,8 +72,17 @@ final class Providers {
   private ProviderAdapter create(ProviderConfig p, ServerConfig server) {
     return switch (p.type()) {
       case OPENAI, OPENAI_COMPATIBLE -> new OpenAiAdapter(vertx, p, server);
+      case ANTHROPIC -> new AnthropicAdapter(vertx, p, server, tokens, Providers::outputLimit, java.time.Clock.systemUTC());
+      case AZURE_OPENAI -> AzureOpenAi.adapter(vertx, p, server);
+      case GEMINI -> new GeminiAdapter(vertx, p, server, java.time.Clock.systemUTC());
+      case BEDROCK -> new BedrockAdapter(vertx, p, server, tokens, java.time.Clock.systemUTC());
       case SIMULATOR -> new SimulatorAdapter(vertx, p, tokens);
     };
+  }
+
+  /** A model's output limit from the bundled catalog, or null when it does not say. */
+  private static Integer outputLimit(String model) {
+    return BundledCatalog.load().find(model).map(CatalogEntry::maxOutputTokens).orElse(null);
   }
 
   synchronized void closeAll() {

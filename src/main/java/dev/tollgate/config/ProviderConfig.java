@@ -8,6 +8,9 @@ import java.util.Map;
  * (required for openai-compatible; openai defaults to https://api.openai.com/v1), timeout (overrides
  * server.request_timeout), headers (extra headers sent upstream, e.g. OpenAI-Organization),
  * and for the simulator its settings inline (see {@link SimulatorConfig}).
+ *
+ * @param settings a vendor's own validated keys by their YAML name, e.g. {@code anthropic_version},
+ *     {@code api_version}, {@code region}; empty for the others
  */
 public record ProviderConfig(
     String name,
@@ -16,4 +19,20 @@ public record ProviderConfig(
     String baseUrl,
     Duration timeout,
     Map<String, String> headers,
-    SimulatorConfig simulator) {}
+    SimulatorConfig simulator,
+    Map<String, String> settings) {
+
+  public ProviderConfig {
+    settings = settings == null ? Map.of() : Map.copyOf(settings);
+  }
+
+  public ProviderConfig(String name, ProviderType type, String apiKey, String baseUrl, Duration timeout,
+      Map<String, String> headers, SimulatorConfig simulator) {
+    this(name, type, apiKey, baseUrl, timeout, headers, simulator, Map.of());
+  }
+
+  /** A vendor setting, or null when not set. */
+  public String setting(String key) {
+    return settings.get(key);
+  }
+}

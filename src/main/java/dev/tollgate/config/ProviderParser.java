@@ -17,13 +17,23 @@ import java.util.Set;
 final class ProviderParser {
 
   static final String OPENAI_BASE_URL = "https://api.openai.com/v1";
+  static final String ANTHROPIC_BASE_URL = "https://api.anthropic.com";
+  static final String ANTHROPIC_VERSION = "2023-06-01";
+  static final String GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
 
   private static final List<String> HTTP_KEYS = List.of("type", "api_key", "base_url", "timeout", "headers");
+  private static final List<String> ANTHROPIC_KEYS = List.of("type", "api_key", "base_url", "anthropic_version", "timeout", "headers");
+  private static final List<String> AZURE_KEYS = List.of("type", "api_key", "base_url", "api_version", "timeout", "headers");
+  private static final List<String> BEDROCK_KEYS = List.of("type", "region", "access_key_id", "secret_access_key",
+      "session_token", "base_url", "timeout", "headers");
+  /** Names other gateways use for the types this build has under another name. */
+  private static final Map<String, String> ALIASES = Map.of("azure", "azure-openai", "azure_openai", "azure-openai",
+      "google", "gemini", "google-ai-studio", "gemini", "aws-bedrock", "bedrock", "aws_bedrock", "bedrock", "claude", "anthropic");
   private static final List<String> SIMULATOR_KEYS =
       List.of("type", "timeout", "latency", "ttft", "tokens_per_second", "output_tokens", "error_rate", "seed");
   /** Provider types users know from other gateways, which this build has no adapter for. */
-  private static final Set<String> NOT_IN_THIS_BUILD = Set.of("anthropic", "gemini", "google", "vertex", "vertex_ai",
-      "vertex-ai", "azure", "azure-openai", "azure_openai", "bedrock", "aws-bedrock", "mistral", "cohere", "groq",
+  private static final Set<String> NOT_IN_THIS_BUILD = Set.of("vertex", "vertex_ai",
+      "vertex-ai", "mistral", "cohere", "groq",
       "ollama", "deepseek", "together", "fireworks", "openrouter", "xai", "perplexity");
 
   private ProviderParser() {}
@@ -41,13 +51,23 @@ final class ProviderParser {
       return new ProviderConfig(name, null, null, null, null, Map.of(), null);
     }
     ProviderType type = type(ctx, path, body == null ? null : body.get("type"));
-    List<String> allowed = type == null ? union(HTTP_KEYS, SIMULATOR_KEYS)
-        : type == ProviderType.SIMULATOR ? SIMULATOR_KEYS : HTTP_KEYS;
+    List<String> allowed = type == null ? union(union(union(HTTP_KEYS, SIMULATOR_KEYS), union(ANTHROPIC_KEYS, AZURE_KEYS)), BEDROCK_KEYS)
+        : switch (type) {
+          case SIMULATOR -> SIMULATOR_KEYS;
+          case ANTHROPIC -> ANTHROPIC_KEYS;
+          case AZURE_OPENAI -> AZURE_KEYS;
+          case BEDROCK -> BEDROCK_KEYS;
+          default -> HTTP_KEYS;
+        };
     Section s = Section.of(ctx, path, body, allowed);
     Duration timeout = s.duration("timeout", false, null);
     if (type == ProviderType.SIMULATOR) {
       return new ProviderConfig(name, type, null, null, timeout, Map.of(), simulator(s));
     }
+    if (type == ProviderType.ANTHROPIC || type == ProviderType.AZURE_OPENAI || type == ProviderType.GEMINI) {
+      return vendor(ctx, name, type, s, timeout);
+    }
+    if (type == ProviderType.BEDROCK) return bedrock(ctx, name, s, timeout);
     String apiKey = type == ProviderType.OPENAI
         ? s.requiredText("api_key", "the openai provider needs an API key, e.g. api_key: ${OPENAI_API_KEY}")
         : s.text("api_key");
@@ -62,6 +82,66 @@ final class ProviderParser {
     return new ProviderConfig(name, type, apiKey, baseUrl, timeout, headers == null ? Map.of() : headers, null);
   }
 
+  /** Anthropic, Azure OpenAI and Gemini: an API key always, a base URL where there is no public default. */
+  private static ProviderConfig vendor(ParseContext ctx, String name, ProviderType type, Section s, Duration timeout) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    String apiKey;
+    String baseUrl;
+    switch (type) {
+      case ANTHROPIC -> {
+        apiKey = s.requiredText("api_key", "the anthropic provider needs an API key, e.g. api_key: ${ANTHROPIC_API_KEY}");
+        baseUrl = s.text("base_url", ANTHROPIC_BASE_URL);
+        String version = s.text("anthropic_version", ANTHROPIC_VERSION);
+        if (version != null) settings.put("anthropic_version", version);
+      }
+      case AZURE_OPENAI -> {
+        apiKey = s.requiredText("api_key", "the azure-openai provider needs the resource's key, e.g. api_key: ${AZURE_OPENAI_API_KEY}");
+        baseUrl = s.requiredText("base_url", "an azure-openai provider needs the resource endpoint, e.g. https://my-resource.openai.azure.com");
+        String version = s.requiredText("api_version", "Azure OpenAI needs the API version to call, e.g. api_version: 2024-10-21");
+        if (version != null) settings.put("api_version", version);
+      }
+      default -> {
+        apiKey = s.requiredText("api_key", "the gemini provider needs a Google AI Studio key, e.g. api_key: ${GEMINI_API_KEY}");
+        baseUrl = s.text("base_url", GEMINI_BASE_URL);
+      }
+    }
+    if (baseUrl != null) baseUrl = httpUrl(ctx, s.path("base_url"), baseUrl);
+    Map<String, String> headers = s.textMap("headers");
+    return new ProviderConfig(name, type, apiKey, baseUrl, timeout, headers == null ? Map.of() : headers, null, settings);
+  }
+
+  /**
+   * AWS Bedrock: a region, and either a key pair (with an optional session token) or nothing, in which
+   * case the AWS SDK's default credential chain (environment, profile, instance role) is asked.
+   */
+  private static ProviderConfig bedrock(ParseContext ctx, String name, Section s, Duration timeout) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    String region = s.requiredText("region", "Bedrock needs the AWS region of the models, e.g. region: us-east-1");
+    if (region != null) {
+      if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d+")) {
+        s.error("region", "must be an AWS region name such as us-east-1; got " + ParseContext.show(s.path("region"), region));
+      }
+      settings.put("region", region);
+    }
+    String accessKey = s.text("access_key_id");
+    String secret = s.text("secret_access_key");
+    String session = s.text("session_token");
+    if ((accessKey == null) != (secret == null)) {
+      s.error(accessKey == null ? "access_key_id" : "secret_access_key",
+          "access_key_id and secret_access_key go together; give both, or neither to use the AWS default credentials");
+    }
+    if (session != null && accessKey == null) {
+      s.error("session_token", "a session_token needs access_key_id and secret_access_key");
+    }
+    if (accessKey != null) settings.put("access_key_id", accessKey);
+    if (secret != null) settings.put("secret_access_key", secret);
+    if (session != null) settings.put("session_token", session);
+    String baseUrl = s.text("base_url", region == null ? null : "https://bedrock-runtime." + region + ".amazonaws.com");
+    if (baseUrl != null) baseUrl = httpUrl(ctx, s.path("base_url"), baseUrl);
+    Map<String, String> headers = s.textMap("headers");
+    return new ProviderConfig(name, ProviderType.BEDROCK, null, baseUrl, timeout, headers == null ? Map.of() : headers, null, settings);
+  }
+
   private static ProviderType type(ParseContext ctx, String path, JsonNode node) {
     String typePath = path + ".type";
     String available = String.join(", ", ProviderType.wireNames());
@@ -73,7 +153,10 @@ final class ProviderParser {
     }
     ProviderType type = ProviderType.fromWire(wire);
     if (type != null) return type;
-    if (NOT_IN_THIS_BUILD.contains(wire.toLowerCase(Locale.ROOT))) {
+    String alias = ALIASES.get(wire.toLowerCase(Locale.ROOT));
+    if (alias != null) {
+      ctx.error(typePath, "unknown provider type '" + wire + "' (did you mean '" + alias + "'?); available: " + available);
+    } else if (NOT_IN_THIS_BUILD.contains(wire.toLowerCase(Locale.ROOT))) {
       ctx.error(typePath, "provider type '" + wire + "' is not available in this build; available: " + available);
     } else {
       ctx.error(typePath, "unknown provider type '" + wire + "'; available: " + available);

@@ -7,6 +7,10 @@ import java.util.List;
 public enum ProviderType {
   OPENAI("openai"),
   OPENAI_COMPATIBLE("openai-compatible"),
+  ANTHROPIC("anthropic"),
+  AZURE_OPENAI("azure-openai"),
+  GEMINI("gemini"),
+  BEDROCK("bedrock"),
   SIMULATOR("simulator");
 
   private final String wire;

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.key.VirtualKey;
+import dev.tollgate.http.anthropic.AnthropicChannel;
+import dev.tollgate.http.anthropic.AnthropicMessages;
+import dev.tollgate.pipeline.ClientChannel;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.ErrorKind;
@@ -18,11 +21,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The OpenAI-compatible routes. A handler only reads the request (bounded by the body limit),
+ * The data-plane routes: OpenAI-compatible, and Anthropic's {@code /v1/messages} (translated at the
+ * edge, see {@link AnthropicMessages}). A handler only reads the request (bounded by the body limit),
  * builds the {@link Exchange} and hands it to the {@link Pipeline}; all decisions are the stages'.
  */
 public final class DataPlane {
@@ -44,16 +50,26 @@ public final class DataPlane {
   }
 
   public void mount(Router router) {
-    router.post("/v1/chat/completions").handler(ctx -> chat(ctx.request()));
+    router.post("/v1/chat/completions").handler(ctx -> receive(ctx.request(), (c, id) -> c,
+        (arrival, body) -> pipeline.handle(arrival.exchange(body), arrival.client())));
+    AnthropicMessages messages = new AnthropicMessages(pipeline);
+    router.post("/v1/messages").handler(ctx -> receive(ctx.request(), AnthropicChannel::new, messages::handle));
     router.get("/v1/models").handler(ctx -> models(ctx.request()));
   }
 
-  private void chat(HttpServerRequest request) {
+  /**
+   * Reads a data-plane request's body (bounded by the body limit; an oversized one is refused and
+   * recorded) and hands it on, with a client channel in the route's protocol.
+   *
+   * @param protocol wraps the raw connection into the protocol's own channel (request id given)
+   */
+  private void receive(HttpServerRequest request, BiFunction<ClientChannel, String, ClientChannel> protocol,
+      BiConsumer<Arrival, byte[]> then) {
     long startNanos = System.nanoTime();
     var startedAt = clock.instant();
     String requestId = RequestIds.next(startedAt.toEpochMilli());
     GatewayState snapshot = state.get();
-    VertxClientChannel client = new VertxClientChannel(request.response(), requestId);
+    ClientChannel client = protocol.apply(new VertxClientChannel(request.response(), requestId), requestId);
     long limit = maxBodyBytes.getAsLong();
 
     String declared = request.getHeader("content-length");
@@ -78,8 +94,7 @@ public final class DataPlane {
     });
     request.endHandler(v -> {
       if (refused[0]) return;
-      Exchange x = new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, body.getBytes());
-      pipeline.handle(x, client);
+      then.accept(new Arrival(requestId, startedAt, startNanos, snapshot, request::getHeader, client), body.getBytes());
     });
     request.resume();
   }

@@ -22,6 +22,8 @@ final class NationalIdDetector implements Detector {
 
   private static final int CONTEXT_WINDOW = 40;
   private static final String[] SSN_WORDS = {"ssn", "ssns", "ss#", "social security", "social-security"};
+  /** NINO prefixes that are never issued, two letters each. */
+  private static final String NEVER_ISSUED = "BGGBKNNKNTTNZZ";
   private static final String[] NINO_WORDS = {"national insurance", "nino", "ni number", "ni no", "ni#"};
 
   @Override
@@ -86,9 +88,9 @@ final class NationalIdDetector implements Detector {
     if (start + 9 > n) return -1;
     char a = s.charAt(start);
     char b = s.charAt(start + 1);
-    if (!isUpper(b) || !validPrefix(a, b)) return -1;
     int pos = start + 2;
     boolean spaced = s.charAt(pos) == ' ';
+    if (!isUpper(b) || !isDigit(s.charAt(spaced ? pos + 1 : pos)) || !validPrefix(a, b)) return -1;
     for (int pair = 0; pair < 3; pair++) {
       if (spaced) {
         if (pos >= n || s.charAt(pos) != ' ') return -1;
@@ -110,11 +112,10 @@ final class NationalIdDetector implements Detector {
 
   private static boolean validPrefix(char a, char b) {
     if ("DFIQUV".indexOf(a) >= 0 || "DFIOQUV".indexOf(b) >= 0) return false;
-    String prefix = "" + a + b;
-    return !switch (prefix) {
-      case "BG", "GB", "KN", "NK", "NT", "TN", "ZZ" -> true;
-      default -> false;
-    };
+    for (int i = 0; i < NEVER_ISSUED.length(); i += 2) {
+      if (NEVER_ISSUED.charAt(i) == a && NEVER_ISSUED.charAt(i + 1) == b) return false;
+    }
+    return true;
   }
 
   private static boolean sepAt(String s, int i) {

@@ -49,8 +49,10 @@ final class PhoneDetector implements Detector {
       char c = text.charAt(i);
       if (!isDigit(c) && c != '+' && c != '(') continue;
       if (!Chars.numberMayStartAt(text, i)) continue;
-      if (isDigit(c) && !firstGroupFits(c, Chars.digitRun(text, i, MAX_DIGITS))) continue;
-      if (i - 1 != lastEnd && continuesGroups(text, i)) continue;
+      if (isDigit(c)) {
+        if (!firstGroupFits(c, Chars.digitRun(text, i, MAX_DIGITS))) continue;
+        if (i - 1 != lastEnd && continuesGroups(text, i)) continue;
+      }
       int end = match(text, i, g);
       if (end > 0) {
         out.add(new Finding(FindingType.PHONE, i, end));
@@ -72,7 +74,7 @@ final class PhoneDetector implements Detector {
   }
 
   /**
-   * Whether {@code i} is inside a run of space-separated groups that began earlier — after a group
+   * Whether the digit at {@code i} is inside a run of space-separated groups that began earlier — after a group
    * with a digit ({@code 0044 0532 0130 01}), or after a four-letter group that follows one ({@code
    * NL91 ABNA 0417 1643 00}, an IBAN with a typo) — so that the tail of a longer code does not pass
    * for a phone number. A list of phone numbers is fine: the scan allows a start right after a phone.

@@ -1,0 +1,104 @@
+package dev.tollgate.provider.gemini;
+
+import dev.tollgate.config.ProviderConfig;
+import dev.tollgate.config.ServerConfig;
+import dev.tollgate.port.ProviderAdapter;
+import dev.tollgate.provider.shared.OpenAiShapes;
+import dev.tollgate.provider.shared.TranslatingSink;
+import dev.tollgate.provider.shared.Untranslatable;
+import dev.tollgate.provider.shared.UpstreamHttp;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Google's Gemini API: {@code POST {base}/models/{model}:generateContent}, or
+ * {@code :streamGenerateContent?alt=sse} for a stream, key in {@code x-goog-api-key}. The OpenAI
+ * request is translated ({@link GeminiRequests}) or refused with a 400 naming what cannot be; the
+ * answer comes back in the OpenAI wire format ({@link GeminiAnswers}, {@link GeminiStream}).
+ */
+public final class GeminiAdapter implements ProviderAdapter {
+
+  private final Vertx vertx;
+  private final ProviderConfig config;
+  private final UpstreamHttp http;
+  private final Clock clock;
+  private final String base;
+
+  public GeminiAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+    this.http = new UpstreamHttp(vertx, config, server);
+    this.base = UpstreamHttp.trimSlash(config.baseUrl());
+  }
+
+  @Override
+  public String name() {
+    return config.name();
+  }
+
+  @Override
+  public String type() {
+    return "gemini";
+  }
+
+  @Override
+  public CallHandle call(ProviderRequest request, ResponseSink sink) {
+    byte[] body;
+    String model;
+    try {
+      var openAi = OpenAiShapes.JSON.readTree(request.body());
+      String gaps = Untranslatable.gapsIn(openAi);
+      if (gaps != null) throw new Untranslatable(gaps);
+      model = request.upstreamModel() != null ? request.upstreamModel() : openAi.path("model").asText();
+      if (model.startsWith("models/")) model = model.substring("models/".length());
+      body = OpenAiShapes.JSON.writeValueAsBytes(GeminiRequests.fromOpenAi(openAi));
+    } catch (Untranslatable e) {
+      return UpstreamHttp.reply(vertx, 400, Untranslatable.errorBody("Gemini", e.getMessage()), sink);
+    } catch (IOException e) {
+      return UpstreamHttp.reply(vertx, 400, OpenAiShapes.error("The request body could not be read: " + e.getMessage(),
+          "invalid_request_error", "invalid_request"), sink);
+    }
+    String url = base + "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+        + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("accept", request.stream() ? "text/event-stream" : "application/json");
+    headers.put("x-goog-api-key", config.apiKey());
+    if (config.headers() != null) headers.putAll(config.headers());
+    headers.putAll(request.headers());
+    long created = clock.instant().getEpochSecond();
+    TranslatingSink translating = new TranslatingSink(sink, new TranslatingSink.Vendor() {
+      @Override
+      public String name() {
+        return "Gemini";
+      }
+
+      @Override
+      public byte[] completion(byte[] answer) throws IOException {
+        return GeminiAnswers.completion(answer, created);
+      }
+
+      @Override
+      public byte[] error(int status, Map<String, String> headers, byte[] answer) {
+        return GeminiAnswers.error(status, answer);
+      }
+
+      @Override
+      public TranslatingSink.StreamTranslator stream() {
+        return new GeminiStream(created);
+      }
+    }, request.stream());
+    return http.post(url, headers, body, translating);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
