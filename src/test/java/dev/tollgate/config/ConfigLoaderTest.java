@@ -185,9 +185,10 @@ class ConfigLoaderTest {
             "providers.openai.api_key", "is required; the openai provider needs an API key"),
         Arguments.of("unset environment variable", BASE.replace("sk-literal-for-tests", "${OPENAI_API_KEY}"),
             "providers.openai.api_key", "environment variable OPENAI_API_KEY is not set; set it, or give a default"),
-        Arguments.of("provider type not in this build", "providers:\n  claude: { type: anthropic, api_key: x }\n",
-            "providers.claude.type",
-            "provider type 'anthropic' is not available in this build; available: openai, openai-compatible, simulator"),
+        Arguments.of("provider type not in this build", "providers:\n  m: { type: mistral, api_key: x }\n",
+            "providers.m.type",
+            "provider type 'mistral' is not available in this build; available: openai, openai-compatible, anthropic, "
+                + "azure-openai, gemini, bedrock, simulator"),
         Arguments.of("openai-compatible without base_url", "providers:\n  local: { type: openai-compatible }\n",
             "providers.local.base_url", "is required"),
         Arguments.of("base_url not http", "providers:\n  local: { type: openai-compatible, base_url: ftp://host/v1 }\n",
