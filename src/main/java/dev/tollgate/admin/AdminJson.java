@@ -11,7 +11,9 @@ import io.vertx.ext.web.RoutingContext;
 /** JSON rendering shared by the admin handlers: one shape per resource, and the error shape. */
 final class AdminJson {
 
-  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  /** Decimals in, decimals out: amounts are never floats, and never written as 8E+3. */
+  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
   private AdminJson() {}
 

@@ -240,7 +240,10 @@ public final class Gateway implements AutoCloseable {
     var any = storage.usageQuery().recent(new dev.tollgate.domain.usage.UsageFilter(null, null, null, null, null, null), 1);
     if (!any.isEmpty()) return 0;
     var configKeys = keys.all().stream().filter(k -> "config".equals(k.source())).toList();
-    return DemoData.seed(storage.ledgerWriter(), configKeys, models(), clock);
+    int rows = DemoData.seed(storage.ledgerWriter(), configKeys, models(), clock);
+    // The sample history counts against the demo's budgets like real use would.
+    BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
+    return rows;
   }
 
   public CounterStore counters() {

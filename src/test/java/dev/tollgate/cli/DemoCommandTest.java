@@ -33,6 +33,9 @@ class DemoCommandTest {
       int seeded = g.seedDemoData(Clock.systemUTC());
       assertThat(seeded).as("thirty days of sample history").isGreaterThan(1000);
       assertThat(g.seedDemoData(Clock.systemUTC())).as("seeded once only").isZero();
+      var supportMonth = g.budgets().status(cfg.org().timeZone()).stream()
+          .filter(st -> st.budget().id().equals("cfg:team:support:month:usd")).findFirst().orElseThrow();
+      assertThat(supportMonth.used()).as("the sample history counts against the budgets").isPositive();
 
       String banner = DemoCommand.banner(anyPort, g.port(), seeded);
       List<String> curls = Arrays.stream(banner.split("\n")).map(String::trim).filter(l -> l.startsWith("curl ")).toList();
