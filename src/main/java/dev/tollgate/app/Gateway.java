@@ -64,7 +64,6 @@ public final class Gateway implements AutoCloseable {
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
   private final AtomicReference<PriceCatalog> catalog = new AtomicReference<>();
   private final HttpServer server;
-  private final List<HttpServer> extraServers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private ConfigWatcher watcher;
 
   private Gateway(GatewayConfig initial, Clock clock) {
@@ -112,34 +111,14 @@ public final class Gateway implements AutoCloseable {
             + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
 
     var s = initial.server();
-    HttpServerOptions options = new HttpServerOptions().setHost(s.host()).setPort(s.port())
-        .setCompressionSupported(false).setIdleTimeout((int) s.idleTimeout().toSeconds());
-    this.server = vertx.createHttpServer(options).requestHandler(router);
+    this.server = vertx.createHttpServer(new HttpServerOptions().setHost(s.host()).setPort(s.port())
+            .setCompressionSupported(false).setIdleTimeout((int) s.idleTimeout().toSeconds()))
+        .requestHandler(router);
     try {
       server.listen().await(30, TimeUnit.SECONDS);
-      listenOnEveryEventLoop(options.setPort(server.actualPort()), router);
     } catch (Exception e) {
       close();
       throw new IllegalStateException("could not listen on " + s.host() + ":" + s.port() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * One HTTP server per further event loop, all on the same port: Vert.x binds the socket once and
-   * hands connections to the servers in turn, so requests use every core instead of one
-   * (measured: one loop carried 96% of the CPU samples; docs/performance.md).
-   */
-  private void listenOnEveryEventLoop(HttpServerOptions options, Router router) throws Exception {
-    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    for (int i = 1; i < loops; i++) {
-      vertx.deployVerticle(new io.vertx.core.VerticleBase() {
-        @Override
-        public io.vertx.core.Future<?> start() {
-          HttpServer extra = vertx.createHttpServer(options).requestHandler(router);
-          extraServers.add(extra);
-          return extra.listen();
-        }
-      }).await(30, TimeUnit.SECONDS);
     }
   }
 
@@ -290,10 +269,7 @@ public final class Gateway implements AutoCloseable {
     try {
       if (server != null) {
         long timeout = config.get() == null ? 30 : Math.min(60, config.get().server().requestTimeout().toSeconds());
-        List<io.vertx.core.Future<Void>> stops = new java.util.ArrayList<>();
-        stops.add(server.shutdown(timeout, TimeUnit.SECONDS));
-        for (HttpServer extra : extraServers) stops.add(extra.shutdown(timeout, TimeUnit.SECONDS));
-        io.vertx.core.Future.join(stops).await(timeout + 5, TimeUnit.SECONDS);
+        server.shutdown(timeout, TimeUnit.SECONDS).await(timeout + 5, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
       log.warn("HTTP server did not stop cleanly: {}", e.toString());
