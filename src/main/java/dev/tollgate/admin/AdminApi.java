@@ -2,6 +2,8 @@ package dev.tollgate.admin;
 
 import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.port.UsageQuery;
+import dev.tollgate.service.AdminTokenService;
+import dev.tollgate.service.AuditLog;
 import dev.tollgate.service.BudgetNotices;
 import dev.tollgate.service.BudgetService;
 import dev.tollgate.service.KeyService;
@@ -17,39 +19,66 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * The admin API under {@code /admin/v1}. Every route takes the bootstrap bearer token (deny by
- * default: with no token configured the admin API answers 401 to everyone). Handlers parse, call
- * one service, render; database work runs on worker threads, never on the event loop.
+ * The admin API under {@code /admin/v1}. Every route is behind {@link AdminAuth}: a bearer token (the
+ * bootstrap {@code admin.token}, a personal admin token or an OIDC JWT) and a role that
+ * {@link AccessRules} allows on the route (deny by default). Handlers parse, call one service, render;
+ * database work runs on worker threads, never on the event loop. Every change is written to the
+ * audit log ({@link AdminAudit}).
  */
 public final class AdminApi {
 
-  private final Supplier<GatewayConfig> config;
+  private final AdminAuth auth;
+  private final TokensHandler tokens;
+  private final AuditHandler auditLog;
   private final KeysHandler keys;
   private final UsageHandler usage;
   private final PricesHandler prices;
   private final BudgetsHandler budgets;
   private final PolicyHandler policy;
+  private final WorkflowsHandler workflows;
+  private final OutcomesHandler outcomes;
+  private final ReportsUsageHandler reportsUsage;
+  private final ReportsRoiHandler reportsRoi;
+  private final ReportsChargebackHandler reportsChargeback;
+  private final ReportsForecastHandler reportsForecast;
+  private final ExportHandler export;
   private final ExceptionsHandler exceptions;
   private final AlertsHandler alerts;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
       dev.tollgate.pipeline.Pipeline pipeline, Supplier<dev.tollgate.pipeline.GatewayState> state,
-      dev.tollgate.service.ExceptionService exceptionService, dev.tollgate.service.AlertService alertService) {
-    this.config = config;
-    this.keys = new KeysHandler(vertx, keyService, config);
+      dev.tollgate.service.ExceptionService exceptionService, dev.tollgate.service.AlertService alertService,
+      AuditLog auditLog, AdminTokenService tokenService,
+      dev.tollgate.store.sql.Database database) {
+    AdminAudit audit = new AdminAudit(auditLog);
+    this.auth = new AdminAuth(vertx, config, tokenService, new OidcVerifier(clock));
+    this.tokens = new TokensHandler(vertx, tokenService, config, audit);
+    this.auditLog = new AuditHandler(vertx, auditLog, config);
+    this.keys = new KeysHandler(vertx, keyService, config, audit);
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
     this.prices = prices;
-    this.budgets = new BudgetsHandler(vertx, budgetService, notices, config);
+    this.budgets = new BudgetsHandler(vertx, budgetService, notices, config, audit);
     this.policy = new PolicyHandler(vertx, pipeline, state, keyService, clock);
+    var workflowRegistry = new dev.tollgate.report.WorkflowRegistry(
+        new dev.tollgate.store.sql.report.SqlWorkflowStore(database), clock);
+    var outcomeStore = new dev.tollgate.store.sql.report.SqlOutcomeStore(database);
+    this.workflows = new WorkflowsHandler(vertx, workflowRegistry);
+    this.outcomes = new OutcomesHandler(vertx, new dev.tollgate.report.OutcomeLog(outcomeStore, clock), outcomeStore, config, clock);
+    this.reportsUsage = new ReportsUsageHandler(vertx, usageQuery, workflowRegistry, config, clock);
+    this.reportsRoi = new ReportsRoiHandler(vertx, usageQuery, outcomeStore, workflowRegistry, config, clock);
+    this.reportsChargeback = new ReportsChargebackHandler(vertx, usageQuery, config, clock);
+    this.reportsForecast = new ReportsForecastHandler(vertx, usageQuery, config, state, clock);
+    this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), config, state, clock);
     this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock);
     this.alerts = new AlertsHandler(alertService);
   }
 
   public void mount(Router router) {
     router.route("/admin/v1/*").handler(BodyHandler.create().setBodyLimit(1024 * 1024));
-    router.route("/admin/v1/*").handler(this::authorize);
+    router.route("/admin/v1/*").handler(auth::handle);
     router.get("/admin/v1/openapi.json").handler(this::openApi);
+    router.get("/admin/v1/whoami").handler(AdminAuth::whoami);
     router.post("/admin/v1/keys").handler(keys::create);
     router.get("/admin/v1/keys").handler(keys::list);
     router.get("/admin/v1/keys/:id").handler(keys::get);
@@ -82,23 +111,33 @@ public final class AdminApi {
     router.get("/admin/v1/ledger").handler(usage::recent);
     router.get("/admin/v1/prices").handler(prices::list);
     router.get("/admin/v1/prices/:model").handler(prices::get);
+    router.post("/admin/v1/tokens").handler(tokens::create);
+    router.get("/admin/v1/tokens").handler(tokens::list);
+    router.post("/admin/v1/tokens/:id/revoke").handler(tokens::revoke);
+    router.delete("/admin/v1/tokens/:id").handler(tokens::revoke);
+    router.get("/admin/v1/audit").handler(auditLog::list);
+    router.get("/admin/v1/audit/export").handler(auditLog::export);
+    router.get("/admin/v1/audit/verify").handler(auditLog::verify);
+    router.get("/admin/v1/workflows").handler(workflows::list);
+    router.post("/admin/v1/workflows").handler(workflows::create);
+    router.get("/admin/v1/workflows/:name").handler(workflows::get);
+    router.put("/admin/v1/workflows/:name").handler(workflows::update);
+    router.delete("/admin/v1/workflows/:name").handler(workflows::delete);
+    router.post("/admin/v1/outcomes").handler(outcomes::record);
+    router.get("/admin/v1/outcomes").handler(outcomes::list);
+    router.get("/admin/v1/reports/top").handler(reportsUsage::top);
+    router.get("/admin/v1/reports/growth").handler(reportsUsage::growth);
+    router.get("/admin/v1/reports/fastest-growing").handler(reportsUsage::fastestGrowing);
+    router.get("/admin/v1/reports/workflows").handler(reportsUsage::workflows);
+    router.get("/admin/v1/reports/roi").handler(reportsRoi::roi);
+    router.get("/admin/v1/reports/compare").handler(reportsRoi::compare);
+    router.get("/admin/v1/reports/chargeback").handler(reportsChargeback::chargeback);
+    router.get("/admin/v1/forecast").handler(reportsForecast::forecast);
+    router.post("/admin/v1/forecast/what-if").handler(reportsForecast::whatIf);
+    router.get("/admin/v1/export/focus").handler(export::focus);
     router.route("/admin/v1/*").handler(ctx ->
         AdminJson.error(ctx, 404, "not_found", "No admin route " + ctx.request().method() + " " + ctx.request().path()
             + ". GET /admin/v1/openapi.json lists them."));
-  }
-
-  private void authorize(RoutingContext ctx) {
-    String token = config.get().admin() == null ? null : config.get().admin().token();
-    String auth = ctx.request().getHeader("authorization");
-    String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-    if (token == null || presented == null || !MessageDigest.isEqual(
-        token.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8))) {
-      AdminJson.error(ctx, 401, "invalid_admin_token", token == null
-          ? "The admin API is off: set admin.token in the config file."
-          : "Send the admin token as 'Authorization: Bearer <admin.token>'.");
-      return;
-    }
-    ctx.next();
   }
 
   private void openApi(RoutingContext ctx) {

@@ -28,26 +28,35 @@ final class BudgetsHandler {
   private final BudgetService budgets;
   private final BudgetNotices notices;
   private final Supplier<GatewayConfig> config;
+  private final AdminAudit audit;
 
-  BudgetsHandler(Vertx vertx, BudgetService budgets, BudgetNotices notices, Supplier<GatewayConfig> config) {
+  BudgetsHandler(Vertx vertx, BudgetService budgets, BudgetNotices notices, Supplier<GatewayConfig> config, AdminAudit audit) {
     this.vertx = vertx;
     this.budgets = budgets;
     this.notices = notices;
     this.config = config;
+    this.audit = audit;
+  }
+
+  /** The team a budget belongs to for a team lead's view: its scope's team, or none. */
+  private static String teamOf(Budget b) {
+    return b.scope().kind() == dev.tollgate.domain.budget.ScopeKind.TEAM ? b.scope().value() : null;
   }
 
   void list(RoutingContext ctx) {
     blocking(ctx, budgets::all, all -> {
       ObjectNode root = AdminJson.JSON.createObjectNode();
       ArrayNode data = root.putArray("data");
-      all.forEach(b -> data.add(budget(b)));
+      AccessRules.Access access = AdminAuth.access(ctx);
+      all.stream().filter(b -> access.permitsTeam(teamOf(b))).forEach(b -> data.add(budget(b)));
       AdminJson.send(ctx, 200, root);
     });
   }
 
   void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> budgets.find(id), found -> found.ifPresentOrElse(b -> AdminJson.send(ctx, 200, budget(b)),
+    AccessRules.Access access = AdminAuth.access(ctx);
+    blocking(ctx, () -> budgets.find(id).filter(b -> access.permitsTeam(teamOf(b))), found -> found.ifPresentOrElse(b -> AdminJson.send(ctx, 200, budget(b)),
         () -> AdminJson.error(ctx, 404, "not_found", "No budget with id '" + id + "'.")));
   }
 
@@ -62,19 +71,36 @@ final class BudgetsHandler {
   private void create(RoutingContext ctx, Function<JsonNode, BudgetConfig> reader) {
     BudgetConfig cfg = read(ctx, reader);
     if (cfg == null) return;
-    blocking(ctx, () -> budgets.create(cfg), b -> AdminJson.send(ctx, 201, budget(b)));
+    AdminAudit.Change change = audit.begin(ctx, "budget");
+    blocking(ctx, () -> {
+      Budget b = budgets.create(cfg);
+      change.record(b.id(), null, budget(b));
+      return b;
+    }, b -> AdminJson.send(ctx, 201, budget(b)));
   }
 
   void update(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     BudgetConfig cfg = read(ctx, ConfigLoader::budget);
     if (cfg == null) return;
-    blocking(ctx, () -> budgets.update(id, cfg), change -> answer(ctx, id, change));
+    AdminAudit.Change audited = audit.begin(ctx, "budget");
+    blocking(ctx, () -> {
+      var before = budgets.find(id).map(BudgetsHandler::budget).orElse(null);
+      var change = budgets.update(id, cfg);
+      if (change == BudgetService.Change.DONE) audited.record(id, before, budgets.find(id).map(BudgetsHandler::budget).orElse(null));
+      return change;
+    }, change -> answer(ctx, id, change));
   }
 
   void delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    blocking(ctx, () -> budgets.delete(id), change -> {
+    AdminAudit.Change audited = audit.begin(ctx, "budget");
+    blocking(ctx, () -> {
+      var before = budgets.find(id).map(BudgetsHandler::budget).orElse(null);
+      var change = budgets.delete(id);
+      if (change == BudgetService.Change.DONE) audited.record(id, before, null);
+      return change;
+    }, change -> {
       if (change == BudgetService.Change.DONE) ctx.response().setStatusCode(204).end();
       else answer(ctx, id, change);
     });
@@ -97,7 +123,9 @@ final class BudgetsHandler {
       ObjectNode root = AdminJson.JSON.createObjectNode();
       root.put("time_zone", config.get().org().timeZone().getId());
       ArrayNode data = root.putArray("data");
+      AccessRules.Access access = AdminAuth.access(ctx);
       for (BudgetService.Status s : rows) {
+        if (!access.permitsTeam(teamOf(s.budget()))) continue;
         ObjectNode n = data.addObject();
         Budget b = s.budget();
         n.put("budget_id", b.id()).put("scope", b.scope().toString()).put("subject", s.subject())
@@ -122,7 +150,9 @@ final class BudgetsHandler {
   void notifications(RoutingContext ctx) {
     ObjectNode root = AdminJson.JSON.createObjectNode();
     ArrayNode data = root.putArray("data");
+    AccessRules.Access access = AdminAuth.access(ctx);
     for (BudgetNotices.Notice n : notices.recent()) {
+      if (!access.permitsTeam(n.subject() != null && n.subject().startsWith("team:") ? n.subject().substring(5) : null)) continue;
       data.addObject().put("at", n.at().toString()).put("budget_id", n.budgetId()).put("subject", n.subject())
           .put("window", n.window()).put("unit", n.unit()).put("threshold", n.threshold()).put("used", n.used())
           .put("limit", n.limit()).put("period_end", n.periodEnd() == null ? null : n.periodEnd().toString())

@@ -22,11 +22,13 @@ final class KeysHandler {
   private final Vertx vertx;
   private final KeyService keys;
   private final Supplier<GatewayConfig> config;
+  private final AdminAudit audit;
 
-  KeysHandler(Vertx vertx, KeyService keys, Supplier<GatewayConfig> config) {
+  KeysHandler(Vertx vertx, KeyService keys, Supplier<GatewayConfig> config, AdminAudit audit) {
     this.vertx = vertx;
     this.keys = keys;
     this.config = config;
+    this.audit = audit;
   }
 
   void create(RoutingContext ctx) {
@@ -45,6 +47,12 @@ final class KeysHandler {
     String team = text(body, "team");
     if (team != null && !cfg.teams().isEmpty() && !cfg.teams().containsKey(team)) {
       AdminJson.error(ctx, 400, "invalid_request", "Unknown team '" + team + "'; declared teams: " + String.join(", ", cfg.teams().keySet()) + ".");
+      return;
+    }
+    AccessRules.Access access = AdminAuth.access(ctx);
+    if (!access.permitsTeam(team)) {
+      AdminJson.error(ctx, 403, "out_of_scope", "You make keys for your own teams only ("
+          + String.join(", ", new java.util.TreeSet<>(access.principal().teams())) + "); set 'team' to one of them.");
       return;
     }
     String workloadClass = text(body, "workload_class");
@@ -72,7 +80,12 @@ final class KeysHandler {
     Attribution defaults = new Attribution(cfg.org().name(), team, text(body, "project"), text(body, "workflow"),
         text(body, "agent"), text(body, "user"), text(body, "channel"), null, workloadClass, tags);
     String name = text(body, "name");
-    vertx.executeBlocking(() -> keys.create(name, defaults, models, expiresAt)).onComplete(ar -> {
+    AdminAudit.Change change = audit.begin(ctx, "key");
+    vertx.executeBlocking(() -> {
+      var created = keys.create(name, defaults, models, expiresAt);
+      change.record(created.key().id(), null, AdminJson.key(created.key()));
+      return created;
+    }).onComplete(ar -> {
       if (ar.failed()) {
         Throwable t = ar.cause();
         int status = t instanceof IllegalStateException ? 409 : t instanceof IllegalArgumentException ? 400 : 500;
@@ -89,19 +102,32 @@ final class KeysHandler {
   void list(RoutingContext ctx) {
     ObjectNode root = AdminJson.JSON.createObjectNode();
     ArrayNode data = root.putArray("data");
-    keys.all().forEach(k -> data.add(AdminJson.key(k)));
+    AccessRules.Access access = AdminAuth.access(ctx);
+    keys.all().stream().filter(k -> access.permitsTeam(k.defaults().team())).forEach(k -> data.add(AdminJson.key(k)));
     AdminJson.send(ctx, 200, root);
   }
 
   void get(RoutingContext ctx) {
-    keys.find(ctx.pathParam("id")).ifPresentOrElse(
+    AccessRules.Access access = AdminAuth.access(ctx);
+    keys.find(ctx.pathParam("id")).filter(k -> access.permitsTeam(k.defaults().team())).ifPresentOrElse(
         k -> AdminJson.send(ctx, 200, AdminJson.key(k)),
         () -> AdminJson.error(ctx, 404, "not_found", "No key with id '" + ctx.pathParam("id") + "'."));
   }
 
   void revoke(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    vertx.executeBlocking(() -> keys.revoke(id)).onComplete(ar -> {
+    AccessRules.Access access = AdminAuth.access(ctx);
+    if (keys.find(id).filter(k -> access.permitsTeam(k.defaults().team())).isEmpty()) {
+      AdminJson.error(ctx, 404, "not_found", "No key with id '" + id + "'.");
+      return;
+    }
+    AdminAudit.Change change = audit.begin(ctx, "key");
+    vertx.executeBlocking(() -> {
+      var before = keys.find(id).map(AdminJson::key).orElse(null);
+      var outcome = keys.revoke(id);
+      if (outcome == KeyService.RevokeOutcome.REVOKED) change.record(id, before, keys.find(id).map(AdminJson::key).orElse(null));
+      return outcome;
+    }).onComplete(ar -> {
       if (ar.failed()) {
         AdminJson.error(ctx, 500, "internal_error", "The key could not be revoked: " + ar.cause().getMessage());
         return;

@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
   private final CounterStore counters;
   private final BudgetNotices notices;
   private final BudgetService budgets;
+  private final dev.tollgate.service.AuditLog audit;
   private final ExceptionService exceptions;
   private final dev.tollgate.service.AlertService alerts;
   private final Clock clock;
@@ -71,15 +72,17 @@ public final class Gateway implements AutoCloseable {
     this.clock = clock;
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
-    this.storage = Storage.open(initial.storage(), ledger.batchSize(), ledger.flushInterval(), ledger.queueCapacity());
+    this.storage = Storage.open(initial.storage(), ledger);
     this.keys = new KeyService(storage.keyStore(), clock);
     JtokkitTokenCounter tokens = new JtokkitTokenCounter();
     this.providers = new Providers(vertx, tokens);
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
-    this.counters = new MemoryCounterStore();
+    this.counters = CounterStores.open(vertx, initial);
     this.notices = new BudgetNotices(clock);
     this.alerts = new dev.tollgate.service.AlertService(clock, notices);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
+    this.audit = new dev.tollgate.service.AuditLog(storage.auditStore(), clock);
+    audit.watchConfig(initial.source());
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     apply(initial);
     budgets.onChange(this::refreshBudgets);
@@ -100,13 +103,15 @@ public final class Gateway implements AutoCloseable {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
-        pipeline, state::get, exceptions, alerts).mount(router);
+        pipeline, state::get, exceptions, alerts,
+        audit, new dev.tollgate.service.AdminTokenService(storage.adminTokenStore(), clock), storage.database()).mount(router);
     // Pending approvals and coming expiries, told once each in the log (alert channels come later).
     java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
     vertx.setPeriodic(60_000, t -> vertx.executeBlocking(exceptions::notices).onSuccess(list -> list.forEach(n -> {
       if (told.add(n.kind() + n.exception().id())) log.info("exception notice: {}", n.message());
       if (n.kind().equals("expiring")) alerts.trigger("exception_expiring", "exception:" + n.exception().id(), "warning", n.message(), null);
     })));
+    new dev.tollgate.console.ConsoleRoutes(vertx, router).mount();
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
         .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
             + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
@@ -194,6 +199,7 @@ public final class Gateway implements AutoCloseable {
   /** Swaps in a new config. A config that cannot be resolved (e.g. a model with no price) is refused and the old one kept. */
   public synchronized void reload(GatewayConfig next) {
     apply(next);
+    audit.configReloaded(next.source());
     log.info("config reloaded from {}: {} models, {} keys", next.source(), next.models().size(), next.keys().size());
   }
 
@@ -302,6 +308,7 @@ public final class Gateway implements AutoCloseable {
       log.warn("HTTP server did not stop cleanly: {}", e.toString());
     }
     providers.closeAll();
+    counters.close();
     storage.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);

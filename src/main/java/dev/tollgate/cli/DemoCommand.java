@@ -81,7 +81,8 @@ final class DemoCommand implements Callable<Integer> {
           curl -s '%1$s/admin/v1/usage?group_by=team,model' -H 'Authorization: Bearer %6$s'
 
         Other keys: %7$s. Admin API: %1$s/admin/v1/openapi.json. Metrics: %1$s/metrics.
-        Console: not in this build yet (see docs/roadmap.md).
+
+        Console: %1$s/console/  — sign in with the admin token %6$s
         """.formatted(base, cfg.org().name(), cfg.storage(), seeded > 0 ? ", " + seeded + " sample rows added" : "",
         key, admin, String.join(", ", cfg.keys().stream().skip(1).map(k -> k.name() + " = " + k.secret()).toList()));
   }

@@ -2,6 +2,7 @@ package dev.tollgate.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.net.URISyntaxException;
@@ -40,13 +41,18 @@ public final class ConfigLoader {
   public static final String DEFAULT_COUNTERS = "memory";
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
-      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "exceptions",
-      "admission", "alerts");
+      "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "counters_options",
+      "exceptions", "admission", "alerts");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
+  private static final List<String> COUNTERS_OPTION_KEYS = List.of("on_redis_down", "local_limit_fraction", "key_prefix",
+      "timeout");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
-  private static final List<String> LEDGER_KEYS = List.of("durability", "batch_size", "flush_interval", "queue_capacity");
-  private static final List<String> DURABILITY = List.of("batched");
+  private static final List<String> LEDGER_KEYS = List.of("durability", "batch_size", "flush_interval", "queue_capacity",
+      "commit_timeout", "spool_dir");
+  private static final List<String> DURABILITY = List.of(LedgerConfig.BATCHED, LedgerConfig.STRICT);
+  /** Where the ledger spool goes when {@code ledger.spool_dir} is absent and the storage is not a SQLite file. */
+  public static final String DEFAULT_SPOOL_DIR = "data/spool";
   static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
   private ConfigLoader() {}
@@ -126,7 +132,8 @@ public final class ConfigLoader {
     ServerConfig server = server(top.section("server", SERVER_KEYS));
     String storage = storage(ctx, top);
     String counters = counters(ctx, top);
-    AdminConfig admin = admin(top.section("admin", List.of("token")));
+    CountersConfig countersOptions = countersOptions(top.section("counters_options", COUNTERS_OPTION_KEYS));
+    AdminConfig admin = admin(ctx, top.section("admin", AdminParser.ADMIN_KEYS));
     Section orgSection = top.section("org", ORG_KEYS);
     OrgConfig org = org(orgSection);
     Map<String, ProviderConfig> providers = ProviderParser.parse(ctx, top.raw("providers"));
@@ -135,7 +142,7 @@ public final class ConfigLoader {
     Map<String, WorkloadClassConfig> classes = WorkloadClassParser.parse(ctx, top.raw("workload_classes"), models);
     List<KeyConfig> keys = KeyParser.parse(ctx, top.raw("keys"), teams.keySet(), classes.keySet(), models.keySet());
     PricingConfig pricing = pricing(ctx, top.section("pricing", List.of("catalog")));
-    LedgerConfig ledger = ledger(top.section("ledger", LEDGER_KEYS));
+    LedgerConfig ledger = ledger(ctx, top.section("ledger", LEDGER_KEYS), storage);
     List<BudgetConfig> budgets = new java.util.ArrayList<>();
     budgets.addAll(TeamParser.budgets(ctx, orgSection.path("budgets"), orgSection.raw("budgets"), "org"));
     teams.values().forEach(t -> budgets.addAll(t.budgets()));
@@ -148,7 +155,7 @@ public final class ConfigLoader {
     AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, exceptions, admission, alerts);
+        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts);
   }
 
   /**
@@ -291,13 +298,46 @@ public final class ConfigLoader {
     return null;
   }
 
-  private static AdminConfig admin(Section s) {
+  /** {@code counters_options:}: on_redis_down, local_limit_fraction (0–1), key_prefix, timeout; ignored with memory counters. */
+  private static CountersConfig countersOptions(Section s) {
+    CountersConfig d = CountersConfig.defaults();
+    CountersConfig.OnRedisDown mode = d.onRedisDown();
+    String modeText = s.text("on_redis_down");
+    if (modeText != null) {
+      mode = null;
+      for (CountersConfig.OnRedisDown m : CountersConfig.OnRedisDown.values()) {
+        if (m.wire().equals(modeText.trim())) mode = m;
+      }
+      if (mode == null) {
+        s.error("on_redis_down", "must be fail_closed (refuse requests that have budgets while Redis is down) or"
+            + " fail_open_with_local_limits (admit up to local_limit_fraction of each limit per replica); got '" + modeText + "'");
+      }
+    }
+    BigDecimal fraction = s.decimal("local_limit_fraction");
+    if (fraction == null) {
+      fraction = s.present("local_limit_fraction") ? null : d.localLimitFraction();
+    } else if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+      s.error("local_limit_fraction", "must be between 0 and 1 (the share of each hard limit one replica may admit alone"
+          + " while Redis is down); got " + fraction.toPlainString());
+      fraction = null;
+    }
+    String prefix = s.text("key_prefix", d.keyPrefix());
+    if (prefix != null && (prefix.isBlank() || prefix.chars().anyMatch(c -> c <= ' '))) {
+      s.error("key_prefix", "must be a non-empty prefix without spaces, e.g. tollgate: or tollgate-prod:");
+      prefix = null;
+    }
+    Duration timeout = s.duration("timeout", false, d.timeout());
+    if (mode == null || fraction == null || prefix == null || timeout == null) return null;
+    return new CountersConfig(mode, fraction, prefix, timeout);
+  }
+
+  private static AdminConfig admin(ParseContext ctx, Section s) {
     String token = s.text("token");
     if (token != null && token.length() < MIN_ADMIN_TOKEN_LENGTH) {
       s.error("token", "must be at least " + MIN_ADMIN_TOKEN_LENGTH
           + " characters long; leave it empty or remove it to turn the admin API off");
     }
-    return new AdminConfig(token);
+    return new AdminConfig(token, AdminParser.oidc(ctx, s));
   }
 
   private static OrgConfig org(Section s) {
@@ -333,13 +373,12 @@ public final class ConfigLoader {
     }
   }
 
-  private static LedgerConfig ledger(Section s) {
+  /** The spool defaults to {@code spool/} next to the SQLite file, else {@value #DEFAULT_SPOOL_DIR} under the config's directory. */
+  private static LedgerConfig ledger(ParseContext ctx, Section s, String storage) {
     LedgerConfig d = LedgerConfig.defaults();
     String durability = s.text("durability", d.durability());
     if (durability != null && !DURABILITY.contains(durability)) {
-      s.error("durability", durability.equals("strict")
-          ? "durability 'strict' is not available in this build; available: " + String.join(", ", DURABILITY)
-          : "unknown durability '" + durability + "'; available: " + String.join(", ", DURABILITY));
+      s.error("durability", "unknown durability '" + durability + "'; available: " + String.join(", ", DURABILITY));
     }
     Long batch = s.whole("batch_size", 1, 100_000, d.batchSize());
     Duration flush = s.duration("flush_interval", false, d.flushInterval());
@@ -347,8 +386,23 @@ public final class ConfigLoader {
     if (batch != null && capacity != null && capacity < batch) {
       s.error("queue_capacity", "must be at least batch_size (" + batch + "); got " + capacity);
     }
+    Duration commitTimeout = s.duration("commit_timeout", false, d.commitTimeout());
+    Path spoolDir = null;
+    String spool = s.text("spool_dir");
+    try {
+      if (spool != null) spoolDir = resolve(ctx, spool);
+      else if (storage != null && storage.startsWith("sqlite:") && !storage.startsWith("sqlite::memory:")
+          && !storage.startsWith("sqlite:file:")) {
+        Path parent = Path.of(storage.substring("sqlite:".length())).getParent();
+        spoolDir = parent == null ? resolve(ctx, DEFAULT_SPOOL_DIR) : parent.resolve("spool");
+      } else {
+        spoolDir = resolve(ctx, DEFAULT_SPOOL_DIR);
+      }
+    } catch (InvalidPathException e) {
+      s.error("spool_dir", "is not a valid directory path: " + e.getReason());
+    }
     if (batch == null || capacity == null) return null;
-    return new LedgerConfig(durability, batch.intValue(), flush, capacity.intValue());
+    return new LedgerConfig(durability, batch.intValue(), flush, capacity.intValue(), commitTimeout, spoolDir);
   }
 
   private static Path resolve(ParseContext ctx, String file) {

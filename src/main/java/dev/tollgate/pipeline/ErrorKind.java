@@ -23,6 +23,8 @@ public enum ErrorKind {
   UPSTREAM_STREAM_BROKEN(502, "upstream_stream_broken", "api_error", false),
   CLIENT_DISCONNECTED(499, "client_disconnected", "api_error", false),
   SHUTTING_DOWN(503, "shutting_down", "api_error", false),
+  /** The shared budget counters (Redis) did not answer and on_redis_down is fail_closed; nothing was used. */
+  COUNTERS_UNAVAILABLE(503, "counters_unavailable", "api_error", true),
   INTERNAL(500, "internal_error", "api_error", false);
 
   private final int httpStatus;

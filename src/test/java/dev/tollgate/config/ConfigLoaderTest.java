@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,7 +29,7 @@ class ConfigLoaderTest {
 
   private static final Function<String, String> NO_ENV = name -> null;
 
-  /** The CONTRACT.md example without the anthropic provider, which this build lacks. */
+  /** The CONTRACT.md example, word for word. */
   private static final String CONTRACT_EXAMPLE = """
       server:   { host: 127.0.0.1, port: 8400 }
       storage:  sqlite:data/tollgate.db          # or postgresql://user:pw@host:5432/db
@@ -37,6 +38,7 @@ class ConfigLoaderTest {
 
       providers:
         openai:  { type: openai,            api_key: ${OPENAI_API_KEY} }
+        claude:  { type: anthropic,         api_key: ${ANTHROPIC_API_KEY} }
         local:   { type: openai-compatible, base_url: http://127.0.0.1:8000/v1 }
         sim:     { type: simulator }
 
@@ -65,6 +67,7 @@ class ConfigLoaderTest {
   private static final Map<String, String> CONTRACT_ENV = Map.of(
       "TOLLGATE_ADMIN_TOKEN", "admin-token-0123456789",
       "OPENAI_API_KEY", "sk-test-abc:def#ghi",
+      "ANTHROPIC_API_KEY", "sk-ant-test-0123",
       "TRIAGE_KEY", "tg-triage-0123456789abcdef");
 
   /** A small valid config the bad-input cases are variations of. */
@@ -127,7 +130,7 @@ class ConfigLoaderTest {
     assertThat(triage.expiresAt()).isEqualTo(Instant.parse("2027-12-31T23:59:59Z"));
     assertThat(triage.tags()).containsExactly(Map.entry("env", "prod"), Map.entry("owner", "support-platform"));
     assertThat(config.pricing().catalog()).isNull();
-    assertThat(config.ledger()).isEqualTo(LedgerConfig.defaults());
+    assertThat(config.ledger()).isEqualTo(LedgerConfig.defaults().withSpoolDir(dir.toAbsolutePath().normalize().resolve("data/spool")));
   }
 
   @Test
@@ -141,6 +144,11 @@ class ConfigLoaderTest {
     assertThat(openai.baseUrl()).isEqualTo("https://api.openai.com/v1");
     assertThat(config.providers().get("local").baseUrl()).isEqualTo("http://127.0.0.1:8000/v1");
     assertThat(config.providers().get("sim").simulator()).isEqualTo(SimulatorConfig.defaults());
+    ProviderConfig claude = config.providers().get("claude");
+    assertThat(claude.type()).isEqualTo(ProviderType.ANTHROPIC);
+    assertThat(claude.apiKey()).isEqualTo("sk-ant-test-0123");
+    assertThat(claude.baseUrl()).isEqualTo("https://api.anthropic.com");
+    assertThat(claude.setting("anthropic_version")).isEqualTo("2023-06-01");
     assertThat(config.storage()).isEqualTo("sqlite:/srv/gw/data/tollgate.db");
     assertThat(config.models().get("gpt-4o-mini")).isEqualTo(new ModelConfig("gpt-4o-mini", "openai", "gpt-4o-mini", "economy", null));
     assertThat(config.models().get("fast-local").upstream()).isEqualTo("llama-3.1-8b");
@@ -159,11 +167,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void vendorProvidersLoadWithTheirDefaultsAndSettings() {
+    GatewayConfig config = ConfigLoader.parse("""
+        providers:
+          claude: { type: anthropic, api_key: k1, anthropic_version: "2023-01-01", base_url: "https://proxy.example/anthropic/" }
+          az:     { type: azure-openai, api_key: k2, base_url: "https://acme.openai.azure.com/", api_version: 2024-10-21 }
+          gem:    { type: gemini, api_key: k3 }
+          aws:    { type: bedrock, region: eu-central-1, access_key_id: AKIDEXAMPLE, secret_access_key: s3cr3t, session_token: tok }
+          aws2:   { type: bedrock, region: us-east-1 }
+        """, "tollgate.yaml", NO_ENV, Path.of("/srv/gw"));
+
+    ProviderConfig claude = config.providers().get("claude");
+    assertThat(claude.baseUrl()).isEqualTo("https://proxy.example/anthropic");
+    assertThat(claude.setting("anthropic_version")).isEqualTo("2023-01-01");
+    ProviderConfig az = config.providers().get("az");
+    assertThat(az.type()).isEqualTo(ProviderType.AZURE_OPENAI);
+    assertThat(az.baseUrl()).isEqualTo("https://acme.openai.azure.com");
+    assertThat(az.setting("api_version")).isEqualTo("2024-10-21");
+    ProviderConfig gem = config.providers().get("gem");
+    assertThat(gem.baseUrl()).isEqualTo("https://generativelanguage.googleapis.com/v1beta");
+    assertThat(gem.apiKey()).isEqualTo("k3");
+    ProviderConfig aws = config.providers().get("aws");
+    assertThat(aws.baseUrl()).isEqualTo("https://bedrock-runtime.eu-central-1.amazonaws.com");
+    assertThat(aws.settings()).containsEntry("region", "eu-central-1").containsEntry("access_key_id", "AKIDEXAMPLE")
+        .containsEntry("secret_access_key", "s3cr3t").containsEntry("session_token", "tok");
+    assertThat(config.providers().get("aws2").settings()).containsOnlyKeys("region");
+  }
+
+  @Test
   void contractExampleWithoutItsEnvironmentNamesEveryMissingVariable() {
     List<ConfigError> errors = errorsOf(CONTRACT_EXAMPLE);
 
     assertThat(errors).extracting(ConfigError::keyPath)
-        .containsExactly("admin.token", "providers.openai.api_key", "keys[0].secret");
+        .containsExactly("admin.token", "providers.openai.api_key", "providers.claude.api_key", "keys[0].secret");
     assertThat(errors.get(1).message()).startsWith("environment variable OPENAI_API_KEY is not set");
   }
 
@@ -189,6 +225,24 @@ class ConfigLoaderTest {
             "providers.m.type",
             "provider type 'mistral' is not available in this build; available: openai, openai-compatible, anthropic, "
                 + "azure-openai, gemini, bedrock, simulator"),
+        Arguments.of("another gateway's name for a type", "providers:\n  az: { type: azure, api_key: x }\n",
+            "providers.az.type", "unknown provider type 'azure' (did you mean 'azure-openai'?)"),
+        Arguments.of("anthropic without api_key", "providers:\n  claude: { type: anthropic }\n",
+            "providers.claude.api_key", "is required; the anthropic provider needs an API key"),
+        Arguments.of("azure-openai without api_version", "providers:\n  az: { type: azure-openai, api_key: k, base_url: https://r.openai.azure.com }\n",
+            "providers.az.api_version", "is required; Azure OpenAI needs the API version"),
+        Arguments.of("azure-openai without its endpoint", "providers:\n  az: { type: azure-openai, api_key: k, api_version: 2024-10-21 }\n",
+            "providers.az.base_url", "is required; an azure-openai provider needs the resource endpoint"),
+        Arguments.of("azure key on an anthropic provider", "providers:\n  claude: { type: anthropic, api_key: k, api_version: x }\n",
+            "providers.claude.api_version", "unknown key 'api_version' under providers.claude"),
+        Arguments.of("gemini without api_key", "providers:\n  g: { type: gemini }\n",
+            "providers.g.api_key", "is required; the gemini provider needs a Google AI Studio key"),
+        Arguments.of("bedrock without region", "providers:\n  b: { type: bedrock }\n",
+            "providers.b.region", "is required; Bedrock needs the AWS region"),
+        Arguments.of("bedrock region misspelt", "providers:\n  b: { type: bedrock, region: useast1 }\n",
+            "providers.b.region", "must be an AWS region name such as us-east-1"),
+        Arguments.of("bedrock secret without key id", "providers:\n  b: { type: bedrock, region: us-east-1, secret_access_key: s }\n",
+            "providers.b.access_key_id", "access_key_id and secret_access_key go together"),
         Arguments.of("openai-compatible without base_url", "providers:\n  local: { type: openai-compatible }\n",
             "providers.local.base_url", "is required"),
         Arguments.of("base_url not http", "providers:\n  local: { type: openai-compatible, base_url: ftp://host/v1 }\n",
@@ -276,8 +330,10 @@ class ConfigLoaderTest {
             "counters", "must be memory or a URL like redis://127.0.0.1:6379 (rediss:// for TLS); got 'memroy'"),
         Arguments.of("short admin token", "admin: { token: abc }\n",
             "admin.token", "must be at least 16 characters long"),
-        Arguments.of("strict ledger", "ledger: { durability: strict }\n",
-            "ledger.durability", "durability 'strict' is not available in this build; available: batched"),
+        Arguments.of("unknown ledger durability", "ledger: { durability: paranoid }\n",
+            "ledger.durability", "unknown durability 'paranoid'; available: batched, strict"),
+        Arguments.of("zero commit timeout", "ledger: { commit_timeout: 0s }\n",
+            "ledger.commit_timeout", "must be longer than zero"),
         Arguments.of("ledger queue smaller than a batch", "ledger: { batch_size: 500, queue_capacity: 100 }\n",
             "ledger.queue_capacity", "must be at least batch_size (500)"),
         Arguments.of("missing price catalog", "pricing: { catalog: no-such-prices.yaml }\n",
@@ -457,7 +513,23 @@ class ConfigLoaderTest {
     assertThat(config.providers()).isEmpty();
     assertThat(config.keys()).isEmpty();
     assertThat(config.pricing().catalog()).isNull();
-    assertThat(config.ledger()).isEqualTo(LedgerConfig.defaults());
+    assertThat(config.ledger()).isEqualTo(LedgerConfig.defaults().withSpoolDir(Path.of("/etc/tollgate/data/spool")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      next to the SQLite file  | storage: sqlite:db/t.db                  |                          | /etc/tollgate/db/spool
+      PostgreSQL               | storage: postgresql://u@db.internal/tg   |                          | /etc/tollgate/data/spool
+      relative spool_dir       | storage: postgresql://u@db.internal/tg   | , spool_dir: var/spool   | /etc/tollgate/var/spool
+      absolute spool_dir       | storage: sqlite:db/t.db                  | , spool_dir: /srv/spool  | /srv/spool
+      """)
+  void strictLedgerWithItsSpoolWhereTheStorageIs(String name, String storage, String spool, String expected) {
+    GatewayConfig config = parse(storage + "\nledger: { durability: strict, commit_timeout: 250ms"
+        + (spool == null ? "" : spool) + " }\n");
+
+    assertThat(config.ledger()).isEqualTo(new LedgerConfig("strict", 500, Duration.ofMillis(200), 100_000,
+        Duration.ofMillis(250), Path.of(expected)));
+    assertThat(config.ledger().strict()).isTrue();
   }
 
   @Test

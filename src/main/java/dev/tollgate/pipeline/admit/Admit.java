@@ -96,8 +96,17 @@ public final class Admit implements Stage {
     }
     var pending = counters.reserve(x.requestId(), claims, now, now.plus(x.state().admission().holdTtl())).toCompletableFuture();
     boolean downgradeByRequestCap = downgrade;
-    if (pending.isDone()) return decide(x, pending.join(), counted, claims, downgradeByRequestCap);
-    return Decision.later(pending.thenApply(outcome -> decide(x, outcome, counted, claims, downgradeByRequestCap)));
+    if (pending.isDone() && !pending.isCompletedExceptionally()) return decide(x, pending.join(), counted, claims, downgradeByRequestCap);
+    // A counter store that cannot answer (e.g. Redis down, fail_closed) admits nothing: 503, never an unchecked request.
+    return Decision.later(pending.handle((outcome, e) -> e != null ? countersUnavailable(x)
+        : decide(x, outcome, counted, claims, downgradeByRequestCap)));
+  }
+
+  private static Decision countersUnavailable(Exchange x) {
+    return Decision.stop(dev.tollgate.pipeline.GatewayError.of(dev.tollgate.pipeline.ErrorKind.COUNTERS_UNAVAILABLE,
+        "The budget counters are unavailable right now, so this request could not be checked against its budgets and was"
+            + " not admitted (no budget may be overshot). Retry in a few seconds; if it persists, tell your gateway admin"
+            + " (request id " + x.requestId() + ")."));
   }
 
   private Decision decide(Exchange x, Outcome outcome, List<BudgetBook.Match> counted, List<Claim> claims, boolean downgrade) {
@@ -116,11 +125,6 @@ public final class Admit implements Stage {
     if (downgrade) downgrade(x);
     headroomHeaders(x, counted, claims, before);
     return Decision.CONTINUE;
-  }
-
-  private static Decision countersUnavailable(Exchange x) {
-    return Decision.stop(dev.tollgate.pipeline.GatewayError.of(dev.tollgate.pipeline.ErrorKind.INTERNAL,
-        "The budget counters did not answer, so this request was not admitted (no budget may be overshot). Retry shortly."));
   }
 
   /** An active exception covering the request with extra headroom in {@code unit}, or null. */

@@ -1,5 +1,7 @@
 package dev.tollgate.store.sql;
 
+import dev.tollgate.config.LedgerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -13,6 +15,8 @@ public final class Storage implements AutoCloseable {
   private final SqlUsageQuery usageQuery;
   private final SqlKeyStore keyStore;
   private final SqlBudgetStore budgetStore;
+  private final SqlAuditStore auditStore;
+  private final SqlAdminTokenStore adminTokenStore;
   private final SqlExceptionStore exceptionStore;
 
   private Storage(Database database, SqlLedgerWriter ledgerWriter) {
@@ -21,27 +25,52 @@ public final class Storage implements AutoCloseable {
     this.usageQuery = new SqlUsageQuery(database);
     this.keyStore = new SqlKeyStore(database);
     this.budgetStore = new SqlBudgetStore(database, java.time.Clock.systemUTC());
+    this.auditStore = new SqlAuditStore(database);
+    this.adminTokenStore = new SqlAdminTokenStore(database);
     this.exceptionStore = new SqlExceptionStore(database, java.time.Clock.systemUTC());
   }
 
   /**
-   * Opens the database, migrates it and starts the ledger writer.
+   * Opens the database, migrates it, replays what an earlier run left in the ledger spool, and starts
+   * the ledger writer.
    *
    * @param url {@code sqlite:path/to/file.db} or {@code postgresql://user[:pw]@host[:port]/db[?schema=s]}
-   * @param batchSize most ledger rows per transaction
-   * @param flushInterval longest a ledger row waits in memory for its batch to fill
-   * @param queueCapacity ledger rows held in memory before appends wait
+   * @param ledger durability, batching, queue, commit timeout and spool directory (null: the default,
+   *     next to the SQLite file or {@code data/spool} under the working directory)
    * @throws IllegalArgumentException if the URL or a ledger setting is invalid
    * @throws IllegalStateException if the database cannot be reached or migrated
    */
-  public static Storage open(String url, int batchSize, Duration flushInterval, int queueCapacity) {
+  public static Storage open(String url, LedgerConfig ledger) {
+    Path spoolDir = ledger.spoolDir() != null ? ledger.spoolDir() : defaultSpoolDir(url);
+    var settings = new SqlLedgerWriter.Settings(ledger.strict(), ledger.batchSize(), ledger.flushInterval(),
+        ledger.queueCapacity(), ledger.commitTimeout(), spoolDir);
     Database database = Database.open(url);
     try {
-      return new Storage(database, new SqlLedgerWriter(database, batchSize, flushInterval, queueCapacity));
+      return new Storage(database, new SqlLedgerWriter(database, settings));
     } catch (RuntimeException e) {
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * As {@link #open(String, LedgerConfig)} in batched mode with the default commit timeout and spool.
+   *
+   * @param batchSize most ledger rows per transaction
+   * @param flushInterval longest a ledger row waits in memory for its batch to fill
+   * @param queueCapacity ledger rows held in memory before appends spill to the spool
+   */
+  public static Storage open(String url, int batchSize, Duration flushInterval, int queueCapacity) {
+    LedgerConfig d = LedgerConfig.defaults();
+    return open(url, new LedgerConfig(d.durability(), batchSize, flushInterval, queueCapacity, d.commitTimeout(), null));
+  }
+
+  /** Next to the SQLite file ({@code <dir>/spool}); {@code data/spool} for PostgreSQL and in-memory SQLite. */
+  static Path defaultSpoolDir(String url) {
+    StorageUrl parsed = StorageUrl.parse(url);
+    Path file = parsed.sqliteFile();
+    if (file != null && file.getParent() != null) return file.toAbsolutePath().getParent().resolve("spool");
+    return Path.of("data", "spool").toAbsolutePath();
   }
 
   public SqlLedgerWriter ledgerWriter() {
@@ -62,6 +91,16 @@ public final class Storage implements AutoCloseable {
 
   public SqlKeyStore keyStore() {
     return keyStore;
+  }
+
+  /** The append-only, hash-chained audit log of control-plane changes. */
+  public SqlAuditStore auditStore() {
+    return auditStore;
+  }
+
+  /** Personal admin tokens (hashes only). */
+  public SqlAdminTokenStore adminTokenStore() {
+    return adminTokenStore;
   }
 
   public Database database() {

@@ -43,17 +43,20 @@ class SqliteStorageTest extends StorageContract {
   }
 
   @Test
-  void aBatchThatMeetsALockedDatabaseIsRetriedUntilItCommits() throws Exception {
+  void aBatchThatMeetsALockedDatabaseIsSpooledThenReplayedOnceTheLockIsGone() throws Exception {
+    var settings = new SqlLedgerWriter.Settings(false, 100, Duration.ofMillis(10), 1_000, Duration.ofSeconds(1),
+        dir.resolve("spool"));
     try (Database database = Database.open(storageUrl(), Duration.ofMillis(20));
-        SqlLedgerWriter writer = new SqlLedgerWriter(database, 100, Duration.ofMillis(10), 1_000);
+        SqlLedgerWriter writer = new SqlLedgerWriter(database, settings);
         Connection intruder = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement lock = intruder.createStatement()) {
       lock.execute("BEGIN EXCLUSIVE"); // another process holding the write lock: SQLITE_BUSY for us
       for (int i = 0; i < 250; i++) writer.append(row("r" + i, Instant.parse("2026-11-01T00:00:00Z"), "t", "m", 3));
       CompletableFuture<Void> flushed = CompletableFuture.runAsync(writer::flush);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> writer.failedAttempts() >= 2);
-      assertThat(flushed).isNotDone();
+      await().atMost(Duration.ofSeconds(10)).until(() -> writer.failedAttempts() >= 2 && writer.rowsSpooled() == 250);
+      assertThat(writer.databaseHealthy()).isFalse();
+      assertThat(flushed).as("flush waits for the database").isNotDone();
       assertThat(writer.pending()).isEqualTo(250);
       lock.execute("ROLLBACK");
 
@@ -61,6 +64,7 @@ class SqliteStorageTest extends StorageContract {
       assertThat(writer.rowsWritten()).isEqualTo(250);
       assertThat(new SqlUsageQuery(database).aggregate(all())).singleElement()
           .satisfies(sum -> assertThat(sum.requests()).isEqualTo(250));
+      await().atMost(Duration.ofSeconds(10)).until(writer::databaseHealthy);
     }
   }
 }

@@ -4,6 +4,7 @@ import static dev.tollgate.store.sql.Ledger.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.config.LedgerConfig;
 import dev.tollgate.domain.attribution.Attribution;
 import dev.tollgate.domain.key.VirtualKey;
 import dev.tollgate.domain.money.Money;
@@ -13,6 +14,7 @@ import dev.tollgate.domain.usage.UsageAggregate;
 import dev.tollgate.domain.usage.UsageFilter;
 import dev.tollgate.domain.usage.UsageFilter.Granularity;
 import dev.tollgate.domain.usage.UsageRecord;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,15 +48,22 @@ abstract class StorageContract {
   abstract String storageUrl();
 
   private final List<Storage> opened = new ArrayList<>();
+  @TempDir Path spoolRoot;
 
   Storage open() {
     return open(500, Duration.ofMillis(200), 10_000);
   }
 
   Storage open(int batchSize, Duration flushInterval, int queueCapacity) {
-    Storage storage = Storage.open(storageUrl(), batchSize, flushInterval, queueCapacity);
+    Storage storage = Storage.open(storageUrl(), ledger(batchSize, flushInterval, queueCapacity));
     opened.add(storage);
     return storage;
+  }
+
+  /** Batched, with the spool in this test's temporary directory. */
+  LedgerConfig ledger(int batchSize, Duration flushInterval, int queueCapacity) {
+    return new LedgerConfig(LedgerConfig.BATCHED, batchSize, flushInterval, queueCapacity, Duration.ofSeconds(1),
+        spoolRoot.resolve("spool"));
   }
 
   @AfterEach
@@ -103,7 +113,7 @@ abstract class StorageContract {
 
   @Test
   void twentyThousandRowsFromEightThreadsAreAllStoredWithExactCostSum() throws Exception {
-    // A queue far smaller than the load, so appenders also exercise waiting on a full queue.
+    // A queue far smaller than the load, so appenders also spill to the spool and flush waits for its replay.
     Storage storage = open(500, Duration.ofMillis(200), 1_000);
     int threads = 8;
     int perThread = 2_500;
@@ -148,7 +158,8 @@ abstract class StorageContract {
   @Test
   void closeWritesEverythingSoARestartLosesNothing() {
     // Batches that would only fill after an hour: the rows are still in memory when close() comes.
-    Storage first = Storage.open(storageUrl(), 10_000, Duration.ofHours(1), 100);
+    // The queue holds 100: the other 900 spill to the spool, which close replays.
+    Storage first = Storage.open(storageUrl(), ledger(10_000, Duration.ofHours(1), 100));
     for (int i = 0; i < 1_000; i++) {
       first.ledgerWriter().append(row("req_" + i, at("2026-11-01T12:00:00Z").plusSeconds(i), "support", "m", 7));
     }
@@ -163,7 +174,7 @@ abstract class StorageContract {
 
   @Test
   void appendAfterCloseIsRefused() {
-    Storage storage = Storage.open(storageUrl(), 10, Duration.ofMillis(10), 10);
+    Storage storage = Storage.open(storageUrl(), ledger(10, Duration.ofMillis(10), 10));
     storage.close();
     assertThatThrownBy(() -> storage.ledgerWriter().append(row("late", Instant.now(), "t", "m", 1)))
         .isInstanceOf(IllegalStateException.class)

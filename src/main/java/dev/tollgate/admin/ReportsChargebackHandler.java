@@ -1,0 +1,110 @@
+package dev.tollgate.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.config.GatewayConfig;
+import dev.tollgate.config.TeamConfig;
+import dev.tollgate.port.UsageQuery;
+import dev.tollgate.report.Chargeback;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /admin/v1/reports/chargeback?month=2026-11&format=json|csv&basis=tokens}: the monthly
+ * statement per team and cost center ({@code teams.<t>.cost_center}), shared agents split by use,
+ * reconciling exactly to the ledger. The month is a calendar month in the org's time zone.
+ */
+final class ReportsChargebackHandler {
+
+  private final Vertx vertx;
+  private final UsageQuery usage;
+  private final Supplier<GatewayConfig> config;
+  private final Clock clock;
+
+  ReportsChargebackHandler(Vertx vertx, UsageQuery usage, Supplier<GatewayConfig> config, Clock clock) {
+    this.vertx = vertx;
+    this.usage = usage;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  void chargeback(RoutingContext ctx) {
+    var params = ctx.queryParams();
+    GatewayConfig cfg = config.get();
+    ZoneId zone = cfg.org().timeZone();
+    YearMonth month;
+    Chargeback.Basis basis;
+    boolean csv;
+    try {
+      month = ReportsHandler.month(params, zone, clock);
+      basis = params.contains("basis") ? Chargeback.Basis.fromWire(params.get("basis")) : Chargeback.Basis.TOKENS;
+      String format = params.contains("format") ? params.get("format") : "json";
+      if (!format.equals("json") && !format.equals("csv")) throw new IllegalArgumentException("'format' must be json or csv");
+      csv = format.equals("csv");
+    } catch (IllegalArgumentException e) {
+      AdminJson.error(ctx, 400, "invalid_request", e.getMessage());
+      return;
+    }
+    ReportsHandler.Period period = ReportsHandler.of(month, zone);
+    ReportsHandler.blocking(vertx, ctx, () -> statement(usage, cfg, period, zone, basis), s -> {
+      if (csv) {
+        ctx.response().putHeader("content-type", "text/csv; charset=utf-8")
+            .putHeader("content-disposition", "attachment; filename=\"tollgate-chargeback-" + month + ".csv\"")
+            .end(Chargeback.csv(s, month.toString()));
+      } else {
+        AdminJson.send(ctx, 200, json(s, month, period, zone));
+      }
+    });
+  }
+
+  static Chargeback.Statement statement(UsageQuery usage, GatewayConfig cfg, ReportsHandler.Period period, ZoneId zone,
+      Chargeback.Basis basis) {
+    Map<String, String> centers = new HashMap<>();
+    for (TeamConfig t : cfg.teams().values()) centers.put(t.name(), t.costCenter());
+    return Chargeback.fromLedger(usage, period.from(), period.to(), zone, centers, basis);
+  }
+
+  private static ObjectNode json(Chargeback.Statement s, YearMonth month, ReportsHandler.Period period, ZoneId zone) {
+    ObjectNode root = AdminJson.JSON.createObjectNode();
+    root.put("month", month.toString()).put("from", period.from().toString()).put("to", period.to().toString())
+        .put("time_zone", zone.getId()).put("basis", s.basis().wire());
+    ArrayNode teams = root.putArray("teams");
+    for (Chargeback.TeamLine t : s.teams()) {
+      ObjectNode n = teams.addObject().put("team", t.team()).put("cost_center", t.costCenter());
+      if (t.team() == null) n.put("note", "rows naming no team and no shared agent");
+      AdminJson.usd(n, "direct_usd", t.direct());
+      AdminJson.usd(n, "shared_agents_usd", t.shared());
+      AdminJson.usd(n, "total_usd", t.total());
+      n.put("requests", t.requests());
+    }
+    ArrayNode centers = root.putArray("cost_centers");
+    for (Chargeback.CostCenterLine c : s.costCenters()) {
+      ObjectNode n = centers.addObject().put("cost_center", c.costCenter());
+      AdminJson.usd(n, "total_usd", c.total());
+      n.set("teams", AdminJson.JSON.valueToTree(c.teams()));
+    }
+    ArrayNode shared = root.putArray("shared_agents");
+    for (Chargeback.SharedAgent a : s.sharedAgents()) {
+      ObjectNode n = shared.addObject().put("agent", a.agent());
+      AdminJson.usd(n, "pool_usd", a.pool());
+      ArrayNode parts = n.putArray("allocations");
+      for (Chargeback.Allocated x : s.allocations()) {
+        if (!x.agent().equals(a.agent())) continue;
+        ObjectNode p = parts.addObject().put("team", x.team()).put("usage", x.usage());
+        ReportsHandler.decimalOrNull(p, "share_pct", x.sharePct());
+        AdminJson.usd(p, "allocated_usd", x.amount());
+      }
+    }
+    ObjectNode totals = root.putObject("totals");
+    AdminJson.usd(totals, "ledger_usd", s.ledgerTotal());
+    AdminJson.usd(totals, "statement_usd", s.total());
+    totals.put("reconciles", s.reconciles());
+    return root;
+  }
+}

@@ -1,0 +1,444 @@
+package dev.tollgate.store.redis;
+
+import dev.tollgate.port.CounterStore;
+import dev.tollgate.store.memory.MemoryCounterStore;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shared (Redis) counters that survive Redis being down, slow or restarted. How, in plain words:
+ *
+ * <ol>
+ *   <li>While Redis answers, every call goes to it; each counter's state as Redis last reported it
+ *       is remembered ("last seen").
+ *   <li>The first call that fails or times out marks Redis <b>down</b>. From then on, until a probe
+ *       (a PING every {@code probeInterval}) succeeds again, no call waits for Redis:
+ *       <ul>
+ *         <li>{@code fail_closed}: reserve fails at once ({@link CountersUnavailableException}, which
+ *             admission answers with 503 {@code counters_unavailable}); nothing is admitted.
+ *         <li>{@code fail_open_with_local_limits}: reserve is decided by a local in-memory store in
+ *             which each hard limit is cut to {@code floor(limit × fraction)} and, for a fixed period,
+ *             to the headroom last seen in Redis ({@code limit − (used + reserved)}), whichever is smaller.
+ *       </ul>
+ *   <li>Whatever Redis should have been told meanwhile is queued, in order: settlements and releases
+ *       of reservations Redis granted, the use of every request admitted locally (sent as a settlement
+ *       under its own id), the release of a reservation whose reply was lost to a timeout (it may have
+ *       been applied), and start-up rebuild seeds. Once the probe succeeds the queue is replayed, then
+ *       Redis is marked up. Every replayed operation is idempotent (Redis remembers a settled id for
+ *       five minutes; releases and seeds carry their own checks), so a timed-out call that Redis did
+ *       apply is not counted twice.
+ * </ol>
+ *
+ * The guarantee of {@code fail_open_with_local_limits}: over one budget period, the requests a
+ * replica admits while Redis is down reserve at most {@code floor(limit × fraction)} of each hard
+ * budget (the local counters are kept across outages for the period), and never more than the
+ * headroom it last saw; so N replicas admit at most {@code N × fraction × limit} beyond what Redis
+ * knew, and all of it is counted in Redis once it is back. Use still queued when a replica stops or
+ * crashes during an outage is lost to the counters (not to the ledger) until the period ends.
+ */
+public final class ResilientCounterStore implements CounterStore {
+
+  private static final Logger log = LoggerFactory.getLogger(ResilientCounterStore.class);
+  private static final int MAX_PENDING = 1_000_000;
+  private static final int MAX_ATTEMPTS = 20;
+  private static final int MAX_SEEN = 100_000;
+  private static final int REPLAY_BATCH = 256;
+
+  /** What admission does while Redis does not answer. */
+  public enum OnDown {
+    FAIL_CLOSED,
+    FAIL_OPEN_WITH_LOCAL_LIMITS
+  }
+
+  private final CounterStore remote;
+  private final Supplier<CompletionStage<Void>> ping;
+  private final OnDown mode;
+  private final BigDecimal fraction;
+  private final String where;
+  private final MemoryCounterStore local = new MemoryCounterStore();
+  private final Set<String> localIds = ConcurrentHashMap.newKeySet();
+  private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
+  private final ArrayDeque<Op> pending = new ArrayDeque<>();
+  private final ScheduledExecutorService recovery;
+  private volatile boolean up = true;
+  private int attempts;
+  private long lost;
+
+  /** A counter as Redis last reported it, until its period ends. */
+  private record Seen(State state, Instant expiresAt) {}
+
+  /** Something Redis must still be told; {@link #start} is idempotent on the Redis side. */
+  private sealed interface Op {
+    CompletionStage<?> start(CounterStore remote);
+  }
+
+  private record Settle(String id, List<Claim> actuals, Instant now) implements Op {
+    public CompletionStage<?> start(CounterStore remote) {
+      return remote.settle(id, actuals, now);
+    }
+  }
+
+  private record Release(String id, Instant now) implements Op {
+    public CompletionStage<?> start(CounterStore remote) {
+      return remote.release(id, now);
+    }
+  }
+
+  /** A rebuild seed; its id makes a replay of a seed Redis did apply (reply lost) a no-op. */
+  private record Seed(Counter counter, long amount, Instant at, String id) implements Op {
+    public CompletionStage<?> start(CounterStore remote) {
+      if (remote instanceof RedisCounterStore redis) redis.seed(counter, amount, at, id);
+      else remote.add(counter, amount, at);
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /**
+   * @param remote the shared store (Redis); its failures and timeouts mark it down
+   * @param ping completes normally once the shared store answers again
+   * @param localLimitFraction the share of each hard limit a replica may admit alone while down (0–1)
+   * @param where how logs name the shared store
+   */
+  public ResilientCounterStore(CounterStore remote, Supplier<CompletionStage<Void>> ping, OnDown mode,
+      BigDecimal localLimitFraction, Duration probeInterval, String where) {
+    if (localLimitFraction.signum() < 0 || localLimitFraction.compareTo(BigDecimal.ONE) > 0) {
+      throw new IllegalArgumentException("the local limit fraction must be between 0 and 1");
+    }
+    this.remote = remote;
+    this.ping = ping;
+    this.mode = mode;
+    this.fraction = localLimitFraction;
+    this.where = where;
+    this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tollgate-counters-recovery");
+      t.setDaemon(true);
+      return t;
+    });
+    long every = Math.max(10, probeInterval.toMillis());
+    recovery.scheduleWithFixedDelay(this::recover, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** True while the shared store answers (and nothing is waiting to be replayed to it). */
+  public boolean up() {
+    return up;
+  }
+
+  /** Operations waiting for the shared store to come back. */
+  public synchronized int pending() {
+    return pending.size();
+  }
+
+  public OnDown mode() {
+    return mode;
+  }
+
+  @Override
+  public CompletionStage<Outcome> reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
+    if (!up) return whileDown(reservationId, claims, now, holdUntil);
+    return remote.reserve(reservationId, claims, now, holdUntil).handle((outcome, e) -> {
+      if (e == null) {
+        remember(claims, outcome, now);
+        return CompletableFuture.completedStage(outcome);
+      }
+      // The reply is lost, but Redis may have applied the reservation: release it once Redis is back.
+      failed(e, new Release(reservationId, now));
+      return whileDown(reservationId, claims, now, holdUntil);
+    }).thenCompose(s -> s);
+  }
+
+  @Override
+  public CompletionStage<List<State>> settle(String reservationId, List<Claim> actuals, Instant now) {
+    if (localIds.remove(reservationId)) {
+      List<State> after = local.settle(reservationId, actuals, now).toCompletableFuture().join();
+      // Admitted locally: Redis gets the use under the reservation's own id (idempotent), now or on recovery.
+      send(new Settle(reservationId, actuals, now));
+      return CompletableFuture.completedStage(withLastSeen(actuals, after, now));
+    }
+    Settle op = new Settle(reservationId, actuals, now);
+    if (!up) {
+      send(op);
+      return CompletableFuture.completedStage(estimate(actuals, now));
+    }
+    return remote.settle(reservationId, actuals, now).handle((after, e) -> {
+      if (e == null) {
+        rememberStates(actuals, after, now);
+        return after;
+      }
+      failed(e, op);
+      return estimate(actuals, now);
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> release(String reservationId, Instant now) {
+    if (localIds.remove(reservationId)) return local.release(reservationId, now);
+    Release op = new Release(reservationId, now);
+    if (!up) {
+      send(op);
+      return CompletableFuture.completedStage(null);
+    }
+    return remote.release(reservationId, now).handle((v, e) -> {
+      if (e != null) failed(e, op);
+      return null;
+    });
+  }
+
+  @Override
+  public State read(Counter counter, Instant now) {
+    if (up) {
+      try {
+        return remote.read(counter, now);
+      } catch (RuntimeException e) {
+        failed(e, null);
+      }
+    }
+    requireOpen();
+    return plusSeen(counter.key(), local.read(counter, now), now);
+  }
+
+  @Override
+  public Map<String, State> scan(String keyPrefix, Instant now) {
+    if (up) {
+      try {
+        return remote.scan(keyPrefix, now);
+      } catch (RuntimeException e) {
+        failed(e, null);
+      }
+    }
+    requireOpen();
+    Map<String, State> out = new TreeMap<>();
+    local.scan(keyPrefix, now).forEach((k, s) -> out.put(k, plusSeen(k, s, now)));
+    return out;
+  }
+
+  /** Rebuild seeds go to Redis (which adds only those it lacks); while it is down they wait in the queue. */
+  @Override
+  public void add(Counter counter, long amount, Instant at) {
+    send(new Seed(counter, amount, at, java.util.UUID.randomUUID().toString()));
+  }
+
+  @Override
+  public long activeReservations(Instant now) {
+    if (up) {
+      try {
+        return remote.activeReservations(now) + local.activeReservations(now);
+      } catch (RuntimeException e) {
+        failed(e, null);
+      }
+    }
+    requireOpen();
+    return local.activeReservations(now);
+  }
+
+  /** Stops probing; replays what is queued if the shared store answers now, then closes it. */
+  @Override
+  public void close() {
+    recovery.shutdownNow();
+    if (!up) recover();
+    synchronized (this) {
+      if (!pending.isEmpty()) {
+        log.error("{} counter updates could not reach the shared counters ({}) before shutdown; the counters under-count"
+            + " them until their periods end (the ledger has every request)", pending.size(), where);
+      }
+    }
+    remote.close();
+  }
+
+  // ---- down
+
+  private CompletionStage<Outcome> whileDown(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
+    if (mode == OnDown.FAIL_CLOSED) {
+      return CompletableFuture.failedStage(new CountersUnavailableException(
+          "the shared budget counters (" + where + ") are unavailable and on_redis_down is fail_closed"));
+    }
+    List<Claim> scaled = new ArrayList<>(claims.size());
+    for (Claim c : claims) scaled.add(new Claim(c.counter(), c.amount(), localLimit(c, now)));
+    Outcome o = local.reserve(reservationId, scaled, now, holdUntil).toCompletableFuture().join();
+    if (o instanceof Outcome.Denied d) {
+      return CompletableFuture.completedStage(new Outcome.Denied(d.claimIndex(),
+          plusSeen(claims.get(d.claimIndex()).counter().key(), d.state(), now)));
+    }
+    localIds.add(reservationId);
+    return CompletableFuture.completedStage(new Outcome.Granted(withLastSeen(claims, ((Outcome.Granted) o).before(), now)));
+  }
+
+  /** The most a replica may admit alone: a fraction of the limit, and no more than the headroom last seen. */
+  long localLimit(Claim c, Instant now) {
+    if (c.limit() == UNLIMITED) return UNLIMITED;
+    long share = new BigDecimal(c.limit()).multiply(fraction).setScale(0, RoundingMode.FLOOR).longValueExact();
+    Seen seen = seen(c.counter().key(), now);
+    if (seen == null) return share;
+    return Math.min(share, Math.max(0, c.limit() - seen.state().total()));
+  }
+
+  private void requireOpen() {
+    if (mode == OnDown.FAIL_CLOSED) {
+      throw new CountersUnavailableException("the shared budget counters (" + where + ") are unavailable");
+    }
+  }
+
+  private void failed(Throwable e, Op op) {
+    synchronized (this) {
+      if (up) {
+        up = false;
+        attempts = 0;
+        log.error("budget counters at {} unavailable ({}); {} until they answer again", where, rootMessage(e),
+            mode == OnDown.FAIL_CLOSED ? "refusing requests with budgets (fail_closed)"
+                : "admitting within local limits of " + fraction.stripTrailingZeros().toPlainString() + " of each hard budget");
+      }
+      if (op != null) addPending(op);
+    }
+  }
+
+  private void addPending(Op op) {
+    if (pending.size() >= MAX_PENDING) {
+      pending.poll();
+      lost++;
+      if (lost == 1 || lost % 10_000 == 0) log.error("counter replay queue full: {} oldest updates dropped so far", lost);
+    }
+    pending.add(op);
+  }
+
+  /** Sends an op now if the shared store is up, else queues it behind those already waiting. */
+  private void send(Op op) {
+    synchronized (this) {
+      if (!up) {
+        addPending(op);
+        return;
+      }
+    }
+    CompletionStage<?> started;
+    try {
+      started = op.start(remote);
+    } catch (RuntimeException e) {
+      failed(e, op);
+      return;
+    }
+    started.whenComplete((v, e) -> {
+      if (e != null) failed(e, op);
+    });
+  }
+
+  /** The probe: once the shared store answers, replay the queue in order, then mark it up. */
+  private void recover() {
+    if (up) return;
+    try {
+      ping.get().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return;
+    }
+    int replayed = 0;
+    while (true) {
+      List<Op> batch = new ArrayList<>(REPLAY_BATCH);
+      synchronized (this) {
+        if (pending.isEmpty()) {
+          up = true;
+          log.info("budget counters at {} answer again; {} queued updates replayed", where, replayed);
+          return;
+        }
+        var it = pending.iterator();
+        while (it.hasNext() && batch.size() < REPLAY_BATCH) batch.add(it.next());
+      }
+      // The ops of a batch run side by side: each is idempotent and none depends on another's order
+      // (a release and a settlement of one id give the same counters in either order).
+      try {
+        List<CompletableFuture<?>> running = new ArrayList<>(batch.size());
+        for (Op op : batch) running.add(op.start(remote).toCompletableFuture());
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        synchronized (this) {
+          if (++attempts < MAX_ATTEMPTS) return; // try again at the next probe; replaying twice is harmless
+          log.error("dropping {} counter updates Redis refused {} times ({})", batch.size(), attempts, rootMessage(e));
+        }
+      }
+      synchronized (this) {
+        for (Op op : batch) if (pending.peek() == op) pending.poll();
+        attempts = 0;
+      }
+      replayed += batch.size();
+    }
+  }
+
+  // ---- last seen
+
+  private void remember(List<Claim> claims, Outcome outcome, Instant now) {
+    if (outcome instanceof Outcome.Granted g) {
+      for (int i = 0; i < claims.size(); i++) {
+        Claim c = claims.get(i);
+        State before = g.before().get(i);
+        see(c.counter(), new State(before.used(), before.reserved() + c.amount()), now);
+      }
+    } else if (outcome instanceof Outcome.Denied d) {
+      see(claims.get(d.claimIndex()).counter(), d.state(), now);
+    }
+  }
+
+  private void rememberStates(List<Claim> actuals, List<State> after, Instant now) {
+    for (int i = 0; i < actuals.size() && i < after.size(); i++) see(actuals.get(i).counter(), after.get(i), now);
+  }
+
+  private void see(Counter counter, State state, Instant now) {
+    // Nothing is decided locally when failing closed; and a rolling window's last reading says nothing
+    // about the next minute.
+    if (mode == OnDown.FAIL_CLOSED || counter.rollingSeconds() > 0) return;
+    if (lastSeen.size() >= MAX_SEEN) {
+      lastSeen.values().removeIf(s -> s.expiresAt() != null && !s.expiresAt().isAfter(now));
+      if (lastSeen.size() >= MAX_SEEN) lastSeen.clear();
+    }
+    lastSeen.put(counter.key(), new Seen(state, counter.expiresAt()));
+  }
+
+  private Seen seen(String key, Instant now) {
+    Seen s = lastSeen.get(key);
+    if (s == null || s.expiresAt() != null && !s.expiresAt().isAfter(now)) return null;
+    return s;
+  }
+
+  private State plusSeen(String key, State localState, Instant now) {
+    Seen s = seen(key, now);
+    return s == null ? localState
+        : new State(s.state().used() + localState.used(), s.state().reserved() + localState.reserved());
+  }
+
+  private List<State> withLastSeen(List<Claim> claims, List<State> localStates, Instant now) {
+    List<State> out = new ArrayList<>(localStates.size());
+    for (int i = 0; i < localStates.size(); i++) out.add(plusSeen(claims.get(i).counter().key(), localStates.get(i), now));
+    return out;
+  }
+
+  /** A settlement's result while Redis cannot say: the last seen use plus this one. */
+  private List<State> estimate(List<Claim> actuals, Instant now) {
+    List<State> out = new ArrayList<>(actuals.size());
+    for (Claim c : actuals) {
+      Seen s = seen(c.counter().key(), now);
+      out.add(s == null ? new State(c.amount(), 0) : new State(s.state().used() + c.amount(), 0));
+    }
+    return out;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException)) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

@@ -1,0 +1,34 @@
+package dev.tollgate.store.sql.report;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The report store contract on the local PostgreSQL, each test in a schema of its own; skipped, saying so, without it. */
+class PostgresReportStoreTest extends ReportStoreContract {
+
+  private static final List<String> schemas = new ArrayList<>();
+
+  @BeforeAll
+  static void requirePostgres() {
+    if (!ReportPostgres.available()) System.out.println(ReportPostgres.SKIP_MESSAGE);
+    assumeTrue(ReportPostgres.available(), ReportPostgres.SKIP_MESSAGE);
+  }
+
+  @AfterAll
+  static void dropSchemas() {
+    schemas.forEach(ReportPostgres::dropSchema);
+    schemas.clear();
+  }
+
+  /** A new schema each time: the contract opens storage before any subclass set-up could run. */
+  @Override
+  String storageUrl() {
+    String schema = ReportPostgres.newSchemaName();
+    schemas.add(schema);
+    return ReportPostgres.storageUrl(schema);
+  }
+}
