@@ -9,7 +9,7 @@ import dev.tollgate.domain.usage.UsageRecord;
  */
 public interface LedgerWriter extends AutoCloseable {
 
-  /** Accepts one record for durable storage. Never throws for a full queue: it waits instead. */
+  /** Accepts one record for durable storage. Never blocks on a full queue or a slow database: the record spills to the local spool instead. */
   void append(UsageRecord record);
 
   /**
