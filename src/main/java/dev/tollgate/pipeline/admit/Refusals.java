@@ -57,12 +57,12 @@ final class Refusals {
     if (b.action() == BudgetAction.REQUIRE_APPROVAL) {
       return GatewayError.of(ErrorKind.APPROVAL_REQUIRED, "This request needs approval: " + b.describe() + " has " + use
           + ", and this request needs up to " + amount(b.unit(), requested) + ". " + when
-          + " Ask an admin or your team lead to approve more budget (budget id " + b.id() + ")" + cheaper(x) + ".", details);
+          + " Request a time-limited exception with POST /admin/v1/exceptions (budget id " + b.id() + ")" + cheaper(x) + ".", details);
     }
     return GatewayError.of(ErrorKind.BUDGET_EXCEEDED, "Budget exceeded: " + b.describe() + " has " + use
         + ", and this request needs up to " + amount(b.unit(), requested) + ". " + when
         + " To go on: ask an admin or your team lead to raise it (budget id " + b.id() + ")" + cheaper(x)
-        + ", or set a lower max_tokens.", details);
+        + ", set a lower max_tokens, or request a time-limited exception with POST /admin/v1/exceptions.", details);
   }
 
   private static Map<String, Object> details(BudgetBook.Match m, long used, long reserved, long requested) {

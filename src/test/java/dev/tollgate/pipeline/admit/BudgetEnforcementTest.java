@@ -155,7 +155,8 @@ class BudgetEnforcementTest {
         .contains("100 requests")
         .contains("It resets at " + err.get("resets_at").asText())
         .contains("ask an admin or your team lead to raise it (budget id cfg:key:counted:day:requests)")
-        .contains("or use a cheaper model your key may use: gpt-4o-mini");
+        .contains("or use a cheaper model your key may use: gpt-4o-mini")
+        .contains("request a time-limited exception with POST /admin/v1/exceptions");
     assertThat(refused.headers().firstValue("x-tollgate-error-code")).hasValue("budget_exceeded");
   }
 
