@@ -1,15 +1,23 @@
 -- Reserve: all claims of one request, all or nothing, in one step.
--- KEYS[1] the reservation's record   KEYS[2i], KEYS[2i + 1]: counter hash and hold set of claim i
+-- KEYS[1] the reservation's record   KEYS[2] the done set   KEYS[1 + 2i], KEYS[2 + 2i]: counter hash and hold set of claim i
 -- ARGV[1] now ms   ARGV[2] holdUntil ms   ARGV[3] reservation id   ARGV[4] record TTL ms
 -- then 5 per claim: counter key, amount, limit (-1 = none), rolling seconds (0 = fixed period), TTL ms (0 = none)
 -- Returns {1, used_1, reserved_1, ...} (the states before) or {0, index of the claim that did not fit, used, reserved}.
 local now, holdUntil, id = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local nowSec = math.floor(now / 1000)
-local n = (#KEYS - 1) / 2
+local n = (#KEYS - 2) / 2
+if n == 0 then return {1} end
+
+-- A reservation already settled or released is a late copy (its reply was lost, the request went on
+-- without it): refused, so that it leaves no hold behind.
+if redis.call('ZSCORE', KEYS[2], id) then
+  local u, r = state(KEYS[3], tonumber(ARGV[8]), nowSec)
+  return {0, 0, u, r}
+end
 
 local out = {1}
 for i = 1, n do
-  local ck, zk, a = KEYS[2 * i], KEYS[2 * i + 1], 4 + 5 * (i - 1)
+  local ck, zk, a = KEYS[1 + 2 * i], KEYS[2 + 2 * i], 4 + 5 * (i - 1)
   local amount, limit, rolling = ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
   clean(ck, zk, now)
   local u, r = state(ck, rolling, nowSec)
@@ -21,7 +29,7 @@ for i = 1, n do
 end
 
 for i = 1, n do
-  local ck, zk, a = KEYS[2 * i], KEYS[2 * i + 1], 4 + 5 * (i - 1)
+  local ck, zk, a = KEYS[1 + 2 * i], KEYS[2 + 2 * i], 4 + 5 * (i - 1)
   local amount, rolling, ttl = ARGV[a + 2], tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
   made(ck, rolling, ttl)
   -- A rolling counter lives on while it is used; a fixed one until its period is over.

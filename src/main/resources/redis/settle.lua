@@ -1,18 +1,18 @@
 -- Settle: drop the reservation's holds and add what the request really used. Idempotent: a settled
--- reservation's id stays in the 'settled' set for a few minutes, so a settlement replayed after its
+-- reservation's id stays in the 'done' set for a few minutes, so a settlement replayed after its
 -- reply was lost (replays follow the original within seconds: see ResilientCounterStore) counts once.
--- KEYS[1] the reservation's record   KEYS[2] the settled set (id -> ms)
+-- KEYS[1] the reservation's record   KEYS[2] the done set (id -> ms settled or released)
 -- KEYS[1 + 2i], KEYS[2 + 2i]: counter hash and hold set of actual i
--- ARGV[1] now ms   ARGV[2] reservation id   ARGV[3] key prefix   ARGV[4] how long ids stay settled, ms
+-- ARGV[1] now ms   ARGV[2] reservation id   ARGV[3] key prefix   ARGV[4] how long ids stay done, ms
 -- then 3 per actual: amount, rolling seconds, TTL ms
 -- Returns {used_1, reserved_1, ...}: each actual's counter afterwards.
 local now, id, prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local nowSec = math.floor(now / 1000)
 local n = (#KEYS - 2) / 2
-local record, settled = KEYS[1], KEYS[2]
+local record, done = KEYS[1], KEYS[2]
 
-redis.call('ZREMRANGEBYSCORE', settled, '-inf', '(' .. (now - tonumber(ARGV[4])))
-if not redis.call('ZSCORE', settled, id) then
+redis.call('ZREMRANGEBYSCORE', done, '-inf', '(' .. (now - tonumber(ARGV[4])))
+if not redis.call('ZSCORE', done, id) then
   local held, admitted = false, nil
   local fields = redis.call('HGETALL', record)
   for j = 1, #fields, 2 do
@@ -35,7 +35,7 @@ if not redis.call('ZSCORE', settled, id) then
     end
   end
   redis.call('DEL', record)
-  redis.call('ZADD', settled, now, id)
+  redis.call('ZADD', done, now, id)
 end
 
 local out = {}

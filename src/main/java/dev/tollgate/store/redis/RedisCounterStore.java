@@ -39,7 +39,8 @@ import java.util.function.Supplier;
  *                           | @seed, i:{seed id}: the rebuild that seeded it
  *   {p}z:{counter}   zset   reservation id → holdUntil (epoch ms): the holds on this counter
  *   {p}r:{id}        hash   the counters one reservation holds, @s = second admitted (deleted on settle)
- *   {p}settled       zset   reservation id → when settled, for 5 minutes: a replayed settlement counts once
+ *   {p}done          zset   reservation id → when settled or released, kept 5 minutes: a replayed
+ *                           settlement counts once, a reservation arriving after its release is refused
  * </pre>
  *
  * Holds lapse when a script runs with a {@code now} past their holdUntil — time is always the
@@ -50,19 +51,21 @@ import java.util.function.Supplier;
  * <p>Thread model: the request-path methods never block; the Vert.x Redis client completes them on
  * the caller's context. {@link #read}, {@link #scan}, {@link #add} and {@link #activeReservations}
  * block their caller and refuse to run on an event loop. Every call fails with {@link
- * CountersUnavailableException} if Redis does not answer within the configured timeout. Standalone
- * Redis (or Sentinel/replicated), not Cluster: a reservation's keys span hash slots.
+ * CountersUnavailableException} if Redis does not answer within the configured timeout. One Redis
+ * endpoint (standalone, or a primary endpoint that fails over); not Cluster, whose hash slots a
+ * reservation's keys would span.
  */
 public final class RedisCounterStore implements CounterStore {
 
   /** How long a counter outlives its period, and a reservation's record its hold. */
   static final Duration MARGIN = Duration.ofHours(1);
   /**
-   * How long a settled reservation's id is remembered, so that a settlement replayed after a lost
-   * reply counts once. Replays follow the original within seconds (the probe runs every 250 ms and the
-   * queue replays in order); minutes leave a wide margin and cost ~80 bytes per request settled in them.
+   * How long a finished (settled or released) reservation's id is remembered, so that a settlement
+   * replayed after a lost reply counts once and a reservation arriving late leaves no hold. Replays
+   * follow the original within seconds (the probe runs every 250 ms, then the queue is replayed);
+   * minutes leave a wide margin and cost ~80 bytes per request finished in them.
    */
-  static final Duration SETTLED_FOR = Duration.ofMinutes(5);
+  static final Duration DONE_FOR = Duration.ofMinutes(5);
 
   private static final LuaScript RESERVE = LuaScript.load("reserve");
   private static final LuaScript SETTLE = LuaScript.load("settle");
@@ -111,8 +114,10 @@ public final class RedisCounterStore implements CounterStore {
 
   @Override
   public CompletionStage<Outcome> reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
-    List<String> keys = new ArrayList<>(1 + 2 * claims.size());
+    if (claims.isEmpty()) return CompletableFuture.completedStage(new Outcome.Granted(List.of()));
+    List<String> keys = new ArrayList<>(2 + 2 * claims.size());
     keys.add(recordKey(reservationId));
+    keys.add(doneKey());
     long nowMs = now.toEpochMilli();
     long untilMs = holdUntil.toEpochMilli();
     List<String> args = new ArrayList<>(4 + 5 * claims.size());
@@ -137,13 +142,13 @@ public final class RedisCounterStore implements CounterStore {
   public CompletionStage<List<State>> settle(String reservationId, List<Claim> actuals, Instant now) {
     List<String> keys = new ArrayList<>(2 + 2 * actuals.size());
     keys.add(recordKey(reservationId));
-    keys.add(settledKey());
+    keys.add(doneKey());
     long nowMs = now.toEpochMilli();
     List<String> args = new ArrayList<>(4 + 3 * actuals.size());
     args.add(Long.toString(nowMs));
     args.add(reservationId);
     args.add(prefix);
-    args.add(Long.toString(SETTLED_FOR.toMillis()));
+    args.add(Long.toString(DONE_FOR.toMillis()));
     for (Claim c : actuals) {
       keys.add(counterKey(c.counter().key()));
       keys.add(holdSetKey(c.counter().key()));
@@ -156,8 +161,8 @@ public final class RedisCounterStore implements CounterStore {
 
   @Override
   public CompletionStage<Void> release(String reservationId, Instant now) {
-    List<String> keys = List.of(recordKey(reservationId), settledKey());
-    List<String> args = List.of(reservationId, prefix);
+    List<String> keys = List.of(recordKey(reservationId), doneKey());
+    List<String> args = List.of(reservationId, prefix, Long.toString(now.toEpochMilli()));
     return call("release", () -> RELEASE.run(redis::send, keys, args).<Void>mapEmpty());
   }
 
@@ -279,8 +284,8 @@ public final class RedisCounterStore implements CounterStore {
     return prefix + "r:" + reservationId;
   }
 
-  String settledKey() {
-    return prefix + "settled";
+  String doneKey() {
+    return prefix + "done";
   }
 
   /**

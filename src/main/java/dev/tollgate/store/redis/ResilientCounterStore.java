@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  *       </ul>
  *   <li>Whatever Redis should have been told meanwhile is queued, in order: settlements and releases
  *       of reservations Redis granted, the use of every request admitted locally (sent as a settlement
- *       under its own id), the release of a reservation whose reply was lost to a timeout (it may have
- *       been applied), and start-up rebuild seeds. Once the probe succeeds the queue is replayed, then
+ *       of {@code id~local}, counted at the second it is sent), the release of a reservation whose reply
+ *       was lost to a timeout (it may have been applied, or may still arrive: a released id is refused
+ *       for five minutes), and start-up rebuild seeds. Once the probe succeeds the queue is replayed, then
  *       Redis is marked up. Every replayed operation is idempotent (Redis remembers a settled id for
  *       five minutes; releases and seeds carry their own checks), so a timed-out call that Redis did
  *       apply is not counted twice.
@@ -58,8 +59,9 @@ public final class ResilientCounterStore implements CounterStore {
   private static final Logger log = LoggerFactory.getLogger(ResilientCounterStore.class);
   private static final int MAX_PENDING = 1_000_000;
   private static final int MAX_ATTEMPTS = 20;
-  private static final int MAX_SEEN = 100_000;
   private static final int REPLAY_BATCH = 256;
+  /** Marks the settlement that brings a locally admitted request's use to Redis. */
+  static final String LOCAL_SUFFIX = "~local";
 
   /** What admission does while Redis does not answer. */
   public enum OnDown {
@@ -74,15 +76,13 @@ public final class ResilientCounterStore implements CounterStore {
   private final String where;
   private final MemoryCounterStore local = new MemoryCounterStore();
   private final Set<String> localIds = ConcurrentHashMap.newKeySet();
-  private final Map<String, Seen> lastSeen = new ConcurrentHashMap<>();
+  /** Null when failing closed: nothing is decided locally, so nothing needs remembering. */
+  private final LastSeen lastSeen;
   private final ArrayDeque<Op> pending = new ArrayDeque<>();
   private final ScheduledExecutorService recovery;
   private volatile boolean up = true;
   private int attempts;
   private long lost;
-
-  /** A counter as Redis last reported it, until its period ends. */
-  private record Seen(State state, Instant expiresAt) {}
 
   /** Something Redis must still be told; {@link #start} is idempotent on the Redis side. */
   private sealed interface Op {
@@ -126,6 +126,7 @@ public final class ResilientCounterStore implements CounterStore {
     this.mode = mode;
     this.fraction = localLimitFraction;
     this.where = where;
+    this.lastSeen = mode == OnDown.FAIL_CLOSED ? null : new LastSeen();
     this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tollgate-counters-recovery");
       t.setDaemon(true);
@@ -151,10 +152,12 @@ public final class ResilientCounterStore implements CounterStore {
 
   @Override
   public CompletionStage<Outcome> reserve(String reservationId, List<Claim> claims, Instant now, Instant holdUntil) {
+    // Nothing to count (only per-request caps matched): never refused for want of Redis.
+    if (claims.isEmpty()) return CompletableFuture.completedStage(new Outcome.Granted(List.of()));
     if (!up) return whileDown(reservationId, claims, now, holdUntil);
     return remote.reserve(reservationId, claims, now, holdUntil).handle((outcome, e) -> {
       if (e == null) {
-        remember(claims, outcome, now);
+        if (lastSeen != null) lastSeen.reserved(claims, outcome, now);
         return CompletableFuture.completedStage(outcome);
       }
       // The reply is lost, but Redis may have applied the reservation: release it once Redis is back.
@@ -167,9 +170,10 @@ public final class ResilientCounterStore implements CounterStore {
   public CompletionStage<List<State>> settle(String reservationId, List<Claim> actuals, Instant now) {
     if (localIds.remove(reservationId)) {
       List<State> after = local.settle(reservationId, actuals, now).toCompletableFuture().join();
-      // Admitted locally: Redis gets the use under the reservation's own id (idempotent), now or on recovery.
-      send(new Settle(reservationId, actuals, now));
-      return CompletableFuture.completedStage(withLastSeen(actuals, after, now));
+      // Admitted locally: Redis gets the use, now or on recovery, as the settlement of an id of its own
+      // (idempotent, and distinct from the id whose reservation may have reached Redis late and been released).
+      send(new Settle(reservationId + LOCAL_SUFFIX, actuals, now));
+      return CompletableFuture.completedStage(lastSeen.plus(actuals, after, now));
     }
     Settle op = new Settle(reservationId, actuals, now);
     if (!up) {
@@ -178,7 +182,7 @@ public final class ResilientCounterStore implements CounterStore {
     }
     return remote.settle(reservationId, actuals, now).handle((after, e) -> {
       if (e == null) {
-        rememberStates(actuals, after, now);
+        if (lastSeen != null) lastSeen.settled(actuals, after, now);
         return after;
       }
       failed(e, op);
@@ -205,12 +209,12 @@ public final class ResilientCounterStore implements CounterStore {
     if (up) {
       try {
         return remote.read(counter, now);
-      } catch (RuntimeException e) {
+      } catch (CountersUnavailableException e) { // anything else is a bug, not an outage: it propagates
         failed(e, null);
       }
     }
     requireOpen();
-    return plusSeen(counter.key(), local.read(counter, now), now);
+    return lastSeen.plus(counter.key(), local.read(counter, now), now);
   }
 
   @Override
@@ -218,13 +222,13 @@ public final class ResilientCounterStore implements CounterStore {
     if (up) {
       try {
         return remote.scan(keyPrefix, now);
-      } catch (RuntimeException e) {
+      } catch (CountersUnavailableException e) { // anything else is a bug, not an outage: it propagates
         failed(e, null);
       }
     }
     requireOpen();
     Map<String, State> out = new TreeMap<>();
-    local.scan(keyPrefix, now).forEach((k, s) -> out.put(k, plusSeen(k, s, now)));
+    local.scan(keyPrefix, now).forEach((k, s) -> out.put(k, lastSeen.plus(k, s, now)));
     return out;
   }
 
@@ -239,7 +243,7 @@ public final class ResilientCounterStore implements CounterStore {
     if (up) {
       try {
         return remote.activeReservations(now) + local.activeReservations(now);
-      } catch (RuntimeException e) {
+      } catch (CountersUnavailableException e) { // anything else is a bug, not an outage: it propagates
         failed(e, null);
       }
     }
@@ -273,19 +277,26 @@ public final class ResilientCounterStore implements CounterStore {
     Outcome o = local.reserve(reservationId, scaled, now, holdUntil).toCompletableFuture().join();
     if (o instanceof Outcome.Denied d) {
       return CompletableFuture.completedStage(new Outcome.Denied(d.claimIndex(),
-          plusSeen(claims.get(d.claimIndex()).counter().key(), d.state(), now)));
+          lastSeen.plus(claims.get(d.claimIndex()).counter().key(), d.state(), now)));
     }
     localIds.add(reservationId);
-    return CompletableFuture.completedStage(new Outcome.Granted(withLastSeen(claims, ((Outcome.Granted) o).before(), now)));
+    return CompletableFuture.completedStage(new Outcome.Granted(lastSeen.plus(claims, ((Outcome.Granted) o).before(), now)));
   }
 
   /** The most a replica may admit alone: a fraction of the limit, and no more than the headroom last seen. */
   long localLimit(Claim c, Instant now) {
     if (c.limit() == UNLIMITED) return UNLIMITED;
     long share = new BigDecimal(c.limit()).multiply(fraction).setScale(0, RoundingMode.FLOOR).longValueExact();
-    Seen seen = seen(c.counter().key(), now);
+    State seen = lastSeen.get(c.counter().key(), now);
     if (seen == null) return share;
-    return Math.min(share, Math.max(0, c.limit() - seen.state().total()));
+    return Math.min(share, Math.max(0, c.limit() - seen.total()));
+  }
+
+  private List<State> estimate(List<Claim> actuals, Instant now) {
+    if (lastSeen != null) return lastSeen.estimate(actuals, now);
+    List<State> out = new ArrayList<>(actuals.size());
+    for (Claim c : actuals) out.add(new State(c.amount(), 0));
+    return out;
   }
 
   private void requireOpen() {
@@ -327,7 +338,7 @@ public final class ResilientCounterStore implements CounterStore {
     CompletionStage<?> started;
     try {
       started = op.start(remote);
-    } catch (RuntimeException e) {
+    } catch (CountersUnavailableException e) {
       failed(e, op);
       return;
     }
@@ -374,63 +385,6 @@ public final class ResilientCounterStore implements CounterStore {
       }
       replayed += batch.size();
     }
-  }
-
-  // ---- last seen
-
-  private void remember(List<Claim> claims, Outcome outcome, Instant now) {
-    if (outcome instanceof Outcome.Granted g) {
-      for (int i = 0; i < claims.size(); i++) {
-        Claim c = claims.get(i);
-        State before = g.before().get(i);
-        see(c.counter(), new State(before.used(), before.reserved() + c.amount()), now);
-      }
-    } else if (outcome instanceof Outcome.Denied d) {
-      see(claims.get(d.claimIndex()).counter(), d.state(), now);
-    }
-  }
-
-  private void rememberStates(List<Claim> actuals, List<State> after, Instant now) {
-    for (int i = 0; i < actuals.size() && i < after.size(); i++) see(actuals.get(i).counter(), after.get(i), now);
-  }
-
-  private void see(Counter counter, State state, Instant now) {
-    // Nothing is decided locally when failing closed; and a rolling window's last reading says nothing
-    // about the next minute.
-    if (mode == OnDown.FAIL_CLOSED || counter.rollingSeconds() > 0) return;
-    if (lastSeen.size() >= MAX_SEEN) {
-      lastSeen.values().removeIf(s -> s.expiresAt() != null && !s.expiresAt().isAfter(now));
-      if (lastSeen.size() >= MAX_SEEN) lastSeen.clear();
-    }
-    lastSeen.put(counter.key(), new Seen(state, counter.expiresAt()));
-  }
-
-  private Seen seen(String key, Instant now) {
-    Seen s = lastSeen.get(key);
-    if (s == null || s.expiresAt() != null && !s.expiresAt().isAfter(now)) return null;
-    return s;
-  }
-
-  private State plusSeen(String key, State localState, Instant now) {
-    Seen s = seen(key, now);
-    return s == null ? localState
-        : new State(s.state().used() + localState.used(), s.state().reserved() + localState.reserved());
-  }
-
-  private List<State> withLastSeen(List<Claim> claims, List<State> localStates, Instant now) {
-    List<State> out = new ArrayList<>(localStates.size());
-    for (int i = 0; i < localStates.size(); i++) out.add(plusSeen(claims.get(i).counter().key(), localStates.get(i), now));
-    return out;
-  }
-
-  /** A settlement's result while Redis cannot say: the last seen use plus this one. */
-  private List<State> estimate(List<Claim> actuals, Instant now) {
-    List<State> out = new ArrayList<>(actuals.size());
-    for (Claim c : actuals) {
-      Seen s = seen(c.counter().key(), now);
-      out.add(s == null ? new State(c.amount(), 0) : new State(s.state().used() + c.amount(), 0));
-    }
-    return out;
   }
 
   private static String rootMessage(Throwable e) {

@@ -13,7 +13,6 @@ import dev.tollgate.store.CounterStoreContract;
 import dev.tollgate.testing.RedisTestServer;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -103,7 +102,15 @@ class RedisCounterStoreTest extends CounterStoreContract {
     }
     String prefix = redis().keyPrefix();
     assertThat(RedisTestServer.keys(prefix)).as("the two counters, and the ids settled in the last minutes")
-        .containsExactlyInAnyOrder(redis().counterKey(month.key()), redis().counterKey(minute.key()), prefix + "settled");
+        .containsExactlyInAnyOrder(redis().counterKey(month.key()), redis().counterKey(minute.key()), prefix + "done");
+  }
+
+  @Test
+  void aReservationArrivingAfterItsReleaseLeavesNoHold() {
+    release("late", T0); // the request gave up on Redis (timeout) and released; then its reservation arrives
+    assertThat(reserve("late", List.of(new Claim(month, 10, 700)), T0, T0.plusSeconds(60))).isInstanceOf(Outcome.Denied.class);
+    assertThat(store.read(month, T0)).isEqualTo(new State(0, 0));
+    assertThat(store.activeReservations(T0)).isZero();
   }
 
   @Test

@@ -147,6 +147,14 @@ class ResilientCounterStoreTest {
   }
 
   @Test
+  void aRequestWithNothingToCountIsNeverRefusedForWantOfRedis() {
+    open(ResilientCounterStore.OnDown.FAIL_CLOSED);
+    remote.down = true;
+    assertThat(store.reserve("a", List.of(), T0, T0.plusSeconds(60)).toCompletableFuture().join())
+        .isEqualTo(new Outcome.Granted(List.of()));
+  }
+
+  @Test
   void rebuildSeedsWaitForRedis() {
     open(ResilientCounterStore.OnDown.FAIL_CLOSED);
     remote.down = true;
