@@ -13,7 +13,7 @@ import java.util.UUID;
  * The local PostgreSQL the storage tests run against: 127.0.0.1:5432, database {@code test}, trust
  * auth, as {@code postgres} or else the OS user. Each test gets a schema of its own, dropped after.
  */
-final class PostgresTestDatabase {
+public final class PostgresTestDatabase {
 
   static final String HOST = "127.0.0.1:5432";
   static final String SKIP_MESSAGE =
@@ -23,7 +23,7 @@ final class PostgresTestDatabase {
 
   private PostgresTestDatabase() {}
 
-  static boolean available() {
+  public static boolean available() {
     return USER.isPresent();
   }
 
@@ -46,11 +46,11 @@ final class PostgresTestDatabase {
     return "tg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
   }
 
-  static String storageUrl(String schema) {
+  public static String storageUrl(String schema) {
     return "postgresql://" + USER.orElseThrow() + "@" + HOST + "/test?schema=" + schema;
   }
 
-  static void dropSchema(String schema) {
+  public static void dropSchema(String schema) {
     try (Connection c = connect(USER.orElseThrow()); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {

@@ -1,44 +1,21 @@
 package dev.tollgate.store.sql.report;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.List;
+import dev.tollgate.store.sql.PostgresTestDatabase;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The local PostgreSQL the report store tests run against: 127.0.0.1:5432, database {@code test},
- * trust auth, as {@code postgres} or else the OS user; one schema per test class, dropped after.
+ * The local PostgreSQL the report store tests run against (see {@link PostgresTestDatabase}), with
+ * schemas named for these tests and a skip line of their own.
  */
 final class ReportPostgres {
 
-  static final String HOST = "127.0.0.1:5432";
-  static final String SKIP_MESSAGE = "PostgreSQL not reachable at " + HOST + " — skipping PostgreSQL report store tests";
-
-  private static final Optional<String> USER = findUser();
+  static final String SKIP_MESSAGE = "PostgreSQL not reachable at 127.0.0.1:5432 — skipping PostgreSQL report store tests";
 
   private ReportPostgres() {}
 
   static boolean available() {
-    return USER.isPresent();
-  }
-
-  private static Optional<String> findUser() {
-    for (String user : List.of("postgres", System.getProperty("user.name"))) {
-      try (Connection ignored = connect(user)) {
-        return Optional.of(user);
-      } catch (SQLException e) {
-        // try the next user
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static Connection connect(String user) throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://" + HOST + "/test?connectTimeout=3", user, "");
+    return PostgresTestDatabase.available();
   }
 
   static String newSchemaName() {
@@ -46,14 +23,10 @@ final class ReportPostgres {
   }
 
   static String storageUrl(String schema) {
-    return "postgresql://" + USER.orElseThrow() + "@" + HOST + "/test?schema=" + schema;
+    return PostgresTestDatabase.storageUrl(schema);
   }
 
   static void dropSchema(String schema) {
-    try (Connection c = connect(USER.orElseThrow()); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop test schema " + schema, e);
-    }
+    PostgresTestDatabase.dropSchema(schema);
   }
 }
