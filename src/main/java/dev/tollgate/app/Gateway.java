@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
       if (n.kind().equals("expiring")) alerts.trigger("exception_expiring", "exception:" + n.exception().id(), "warning", n.message(), null);
     })));
     new dev.tollgate.console.ConsoleRoutes(vertx, router).mount();
+    new dev.tollgate.console.ConsoleSso(vertx, () -> config.get().admin().oidc()).mount(router);
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
         .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
             + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));
