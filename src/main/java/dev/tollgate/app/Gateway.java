@@ -25,7 +25,9 @@ import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.pricing.BundledCatalog;
 import dev.tollgate.service.KeyService;
 import dev.tollgate.store.sql.Storage;
+import dev.tollgate.port.TokenCounter;
 import dev.tollgate.tokens.JtokkitTokenCounter;
+import dev.tollgate.tokens.RememberingTokenCounter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -74,7 +76,8 @@ public final class Gateway implements AutoCloseable {
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger);
     this.keys = new KeyService(storage.keyStore(), clock);
-    JtokkitTokenCounter tokens = new JtokkitTokenCounter();
+    // Long texts sent again (system prompts, an agent's growing conversation) are counted once.
+    TokenCounter tokens = new RememberingTokenCounter(new JtokkitTokenCounter(), 4_000_000);
     this.providers = new Providers(vertx, tokens);
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
     this.counters = CounterStores.open(vertx, initial);
