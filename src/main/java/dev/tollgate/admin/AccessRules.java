@@ -1,6 +1,7 @@
 package dev.tollgate.admin;
 
 import static dev.tollgate.admin.AccessRules.Narrowing.NONE;
+import static dev.tollgate.admin.AccessRules.Narrowing.OWN_RESOURCES;
 import static dev.tollgate.admin.AccessRules.Narrowing.TEAM_RESOURCES;
 import static dev.tollgate.admin.AccessRules.Narrowing.USAGE_FILTER;
 import static dev.tollgate.admin.AccessRules.Scope.ALL;
@@ -32,7 +33,10 @@ import java.util.stream.Collectors;
  *       team lead's team, {@code user=} to a member's user — before the route runs;
  *   <li>{@link Narrowing#TEAM_RESOURCES}: the route's handler shows and changes only resources of the
  *       caller's teams ({@link Access#permitsTeam}), answering 404 for others' and 403 for making one
- *       for another team.
+ *       for another team;
+ *   <li>{@link Narrowing#OWN_RESOURCES}: the route's handler shows and acts on only what belongs to the
+ *       caller — a team lead's teams', a member's own ({@link Access#permitsUser}) — answering 404 for
+ *       the rest (exceptions, alerts).
  * </ul>
  *
  * <p>Deny by default: a route that is not in the table is for admins only, and a test compares the
@@ -48,7 +52,7 @@ public final class AccessRules {
   }
 
   /** How a scope other than {@link Scope#ALL} is enforced on a route. */
-  public enum Narrowing { NONE, USAGE_FILTER, TEAM_RESOURCES }
+  public enum Narrowing { NONE, USAGE_FILTER, TEAM_RESOURCES, OWN_RESOURCES }
 
   /** One row of the table. */
   public record Rule(String method, String path, Narrowing narrowing, Map<Role, Scope> roles) {
@@ -88,6 +92,7 @@ public final class AccessRules {
   private static final Map<Role, Scope> ADMIN_AND_AUDITOR = roles(ADMIN, ALL, AUDITOR, ALL);
   private static final Map<Role, Scope> OVERSEERS = roles(ADMIN, ALL, FINANCE, ALL, AUDITOR, ALL);
   private static final Map<Role, Scope> REQUESTERS = roles(ADMIN, ALL, FINANCE, ALL, TEAM_LEAD, ALL, MEMBER, ALL);
+  private static final Map<Role, Scope> RENEWERS = roles(ADMIN, ALL, FINANCE, ALL, TEAM_LEAD, OWN_TEAMS, MEMBER, OWN_USER);
   private static final Map<Role, Scope> APPROVERS = roles(ADMIN, ALL, FINANCE, ALL, TEAM_LEAD, OWN_TEAMS);
   private static final Map<Role, Scope> ADMIN_ONLY = roles(ADMIN, ALL);
 
@@ -110,22 +115,22 @@ public final class AccessRules {
       rule("GET", "/admin/v1/budgets/:id", TEAM_RESOURCES, READERS_BY_TEAM),
       rule("PUT", "/admin/v1/budgets/:id", NONE, BUDGET_MAKERS),
       rule("DELETE", "/admin/v1/budgets/:id", NONE, BUDGET_MAKERS),
-      // Alerts: not narrowed by team yet, so read by those who see all spend; acted on by admins and finance.
-      rule("GET", "/admin/v1/alerts", NONE, OVERSEERS),
+      // Alerts: a team lead sees their teams' alerts, a member those about their own user; admins and finance act on them.
+      rule("GET", "/admin/v1/alerts", OWN_RESOURCES, USAGE_READERS),
       rule("POST", "/admin/v1/alerts/:id/ack", NONE, BUDGET_MAKERS),
       rule("POST", "/admin/v1/alerts/:id/resolve", NONE, BUDGET_MAKERS),
-      // Exceptions: anyone but an auditor may ask for one (or its renewal); team leads decide their own teams'
-      // (ExceptionService checks the team and the amount); the lists are not narrowed by team yet, so they are
-      // read only by those who see all spend.
+      // Exceptions: anyone but an auditor may ask for one; a team lead sees, decides and renews their teams'
+      // (and those they asked for; ExceptionService also checks the team and the amount), a member sees and
+      // renews those they asked for or that are for their own user.
       rule("POST", "/admin/v1/exceptions", NONE, REQUESTERS),
-      rule("GET", "/admin/v1/exceptions", NONE, OVERSEERS),
-      rule("GET", "/admin/v1/exceptions/review", NONE, OVERSEERS),
-      rule("GET", "/admin/v1/exceptions/notifications", NONE, OVERSEERS),
-      rule("GET", "/admin/v1/exceptions/:id", NONE, OVERSEERS),
-      rule("POST", "/admin/v1/exceptions/:id/approve", TEAM_RESOURCES, APPROVERS),
-      rule("POST", "/admin/v1/exceptions/:id/deny", TEAM_RESOURCES, APPROVERS),
+      rule("GET", "/admin/v1/exceptions", OWN_RESOURCES, USAGE_READERS),
+      rule("GET", "/admin/v1/exceptions/review", OWN_RESOURCES, USAGE_READERS),
+      rule("GET", "/admin/v1/exceptions/notifications", OWN_RESOURCES, USAGE_READERS),
+      rule("GET", "/admin/v1/exceptions/:id", OWN_RESOURCES, USAGE_READERS),
+      rule("POST", "/admin/v1/exceptions/:id/approve", OWN_RESOURCES, APPROVERS),
+      rule("POST", "/admin/v1/exceptions/:id/deny", OWN_RESOURCES, APPROVERS),
       rule("POST", "/admin/v1/exceptions/:id/revoke", NONE, BUDGET_MAKERS),
-      rule("POST", "/admin/v1/exceptions/:id/renew", NONE, REQUESTERS),
+      rule("POST", "/admin/v1/exceptions/:id/renew", OWN_RESOURCES, RENEWERS),
       rule("POST", "/admin/v1/exceptions/:id/notes", NONE, BUDGET_MAKERS),
       // Policy: a simulation changes nothing but shows any key's attribution and budgets.
       rule("POST", "/admin/v1/policy/simulate", NONE, BUDGET_MAKERS),
@@ -173,8 +178,9 @@ public final class AccessRules {
           throw new IllegalStateException(r.method() + " " + r.path() + " gives " + e.getKey().wire() + " scope "
               + e.getValue() + " but says nothing narrows it");
         }
-        if (e.getValue() == OWN_USER && r.narrowing() != USAGE_FILTER) {
-          throw new IllegalStateException(r.method() + " " + r.path() + ": only a usage filter can narrow to one user");
+        if (e.getValue() == OWN_USER && r.narrowing() != USAGE_FILTER && r.narrowing() != OWN_RESOURCES) {
+          throw new IllegalStateException(r.method() + " " + r.path() + ": only a usage filter or the handler's own-resources "
+              + "check can narrow to one user");
         }
       }
     }

@@ -63,15 +63,16 @@ public final class AdminApi {
     var workflowRegistry = new dev.tollgate.report.WorkflowRegistry(
         new dev.tollgate.store.sql.report.SqlWorkflowStore(database), clock);
     var outcomeStore = new dev.tollgate.store.sql.report.SqlOutcomeStore(database);
-    this.workflows = new WorkflowsHandler(vertx, workflowRegistry);
-    this.outcomes = new OutcomesHandler(vertx, new dev.tollgate.report.OutcomeLog(outcomeStore, clock), outcomeStore, config, clock);
+    this.workflows = new WorkflowsHandler(vertx, workflowRegistry, audit);
+    this.outcomes = new OutcomesHandler(vertx, new dev.tollgate.report.OutcomeLog(outcomeStore, clock), outcomeStore, config, clock,
+        audit);
     this.reportsUsage = new ReportsUsageHandler(vertx, usageQuery, workflowRegistry, config, clock);
     this.reportsRoi = new ReportsRoiHandler(vertx, usageQuery, outcomeStore, workflowRegistry, config, clock);
     this.reportsChargeback = new ReportsChargebackHandler(vertx, usageQuery, config, clock);
     this.reportsForecast = new ReportsForecastHandler(vertx, usageQuery, config, state, clock);
     this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), config, state, clock);
-    this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock);
-    this.alerts = new AlertsHandler(alertService);
+    this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock, audit);
+    this.alerts = new AlertsHandler(vertx, alertService, audit);
   }
 
   public void mount(Router router) {

@@ -51,11 +51,19 @@ public final class AdminAudit {
      * @param after the resource after (null if it is gone)
      */
     public void record(String resourceId, JsonNode before, JsonNode after) {
+      record(resourceType, resourceId, before, after);
+    }
+
+    /**
+     * Appends a second change the same request made to another kind of resource (e.g. lifting a key's
+     * suspension by acknowledging an alert), under the same caller and route.
+     */
+    public void record(String otherResourceType, String resourceId, JsonNode before, JsonNode after) {
       try {
-        audit.record(actor, method, route, resourceType, resourceId, before == null ? null : before.toString(),
+        audit.record(actor, method, route, otherResourceType, resourceId, before == null ? null : before.toString(),
             after == null ? null : after.toString());
       } catch (RuntimeException e) {
-        log.error("audit log write failed for {} {} {} {} by {}: {}", method, route, resourceType, resourceId, actor.actor(),
+        log.error("audit log write failed for {} {} {} {} by {}: {}", method, route, otherResourceType, resourceId, actor.actor(),
             e.toString());
       }
     }

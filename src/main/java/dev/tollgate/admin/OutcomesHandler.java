@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 /**
  * {@code POST /admin/v1/outcomes} records business outcomes (type, count, value_usd, workflow, agent,
- * team, at); {@code GET /admin/v1/outcomes?from&to&workflow=…} lists them, newest first.
+ * team, at; audited); {@code GET /admin/v1/outcomes?from&to&workflow=…} lists them, newest first.
  */
 final class OutcomesHandler {
 
@@ -32,13 +32,15 @@ final class OutcomesHandler {
   private final OutcomeStore store;
   private final Supplier<GatewayConfig> config;
   private final Clock clock;
+  private final AdminAudit audit;
 
-  OutcomesHandler(Vertx vertx, OutcomeLog log, OutcomeStore store, Supplier<GatewayConfig> config, Clock clock) {
+  OutcomesHandler(Vertx vertx, OutcomeLog log, OutcomeStore store, Supplier<GatewayConfig> config, Clock clock, AdminAudit audit) {
     this.vertx = vertx;
     this.log = log;
     this.store = store;
     this.config = config;
     this.clock = clock;
+    this.audit = audit;
   }
 
   void record(RoutingContext ctx) {
@@ -64,7 +66,12 @@ final class OutcomesHandler {
       AdminJson.error(ctx, 400, "invalid_request", e.getMessage());
       return;
     }
-    ReportsHandler.blocking(vertx, ctx, () -> log.record(draft), recorded -> recorded.ifPresentOrElse(
+    AdminAudit.Change change = audit.begin(ctx, "outcome");
+    ReportsHandler.blocking(vertx, ctx, () -> {
+      var recorded = log.record(draft);
+      recorded.ifPresent(o -> change.record(o.id(), null, json(o)));
+      return recorded;
+    }, recorded -> recorded.ifPresentOrElse(
         o -> AdminJson.send(ctx, 201, json(o)),
         () -> AdminJson.error(ctx, 409, "conflict", "An outcome with id '" + draft.id() + "' is recorded already.")));
   }

@@ -7,10 +7,11 @@ import dev.tollgate.report.WorkflowRegistry;
 import dev.tollgate.report.WorkflowStage;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 
 /**
  * {@code /admin/v1/workflows}: the use-case registry — register ({@code POST}, 201), list, show,
- * change ({@code PUT}, only the fields sent), delete.
+ * change ({@code PUT}, only the fields sent), delete; every change audited with the workflow before and after.
  */
 final class WorkflowsHandler {
 
@@ -19,16 +20,23 @@ final class WorkflowsHandler {
 
   private final Vertx vertx;
   private final WorkflowRegistry registry;
+  private final AdminAudit audit;
 
-  WorkflowsHandler(Vertx vertx, WorkflowRegistry registry) {
+  WorkflowsHandler(Vertx vertx, WorkflowRegistry registry, AdminAudit audit) {
     this.vertx = vertx;
     this.registry = registry;
+    this.audit = audit;
   }
 
   void create(RoutingContext ctx) {
     WorkflowRegistry.Draft draft = draft(ctx);
     if (draft == null) return;
-    ReportsHandler.blocking(vertx, ctx, () -> registry.create(draft), created -> created.ifPresentOrElse(
+    AdminAudit.Change change = audit.begin(ctx, "workflow");
+    ReportsHandler.blocking(vertx, ctx, () -> {
+      Optional<Workflow> made = registry.create(draft);
+      made.ifPresent(w -> change.record(w.name(), null, json(w)));
+      return made;
+    }, created -> created.ifPresentOrElse(
         w -> AdminJson.send(ctx, 201, json(w)),
         () -> AdminJson.error(ctx, 409, "conflict", "Workflow '" + draft.name() + "' is registered already; "
             + "PUT /admin/v1/workflows/" + draft.name() + " changes it.")));
@@ -53,13 +61,25 @@ final class WorkflowsHandler {
     String name = ctx.pathParam("name");
     WorkflowRegistry.Draft draft = draft(ctx);
     if (draft == null) return;
-    ReportsHandler.blocking(vertx, ctx, () -> registry.update(name, draft), changed -> changed.ifPresentOrElse(
+    AdminAudit.Change change = audit.begin(ctx, "workflow");
+    ReportsHandler.blocking(vertx, ctx, () -> {
+      Optional<Workflow> before = registry.find(name);
+      Optional<Workflow> after = registry.update(name, draft);
+      after.ifPresent(w -> change.record(name, before.map(WorkflowsHandler::json).orElse(null), json(w)));
+      return after;
+    }, changed -> changed.ifPresentOrElse(
         w -> AdminJson.send(ctx, 200, json(w)), () -> notFound(ctx, name)));
   }
 
   void delete(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    ReportsHandler.blocking(vertx, ctx, () -> registry.delete(name), deleted -> {
+    AdminAudit.Change change = audit.begin(ctx, "workflow");
+    ReportsHandler.blocking(vertx, ctx, () -> {
+      Optional<Workflow> before = registry.find(name);
+      boolean gone = before.isPresent() && registry.delete(name);
+      if (gone) change.record(name, json(before.get()), null);
+      return gone;
+    }, deleted -> {
       if (deleted) ctx.response().setStatusCode(204).end();
       else notFound(ctx, name);
     });

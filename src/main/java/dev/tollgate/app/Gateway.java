@@ -85,14 +85,21 @@ public final class Gateway implements AutoCloseable {
     this.alerts = new dev.tollgate.service.AlertService(clock, notices);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
     this.audit = new dev.tollgate.service.AuditLog(storage.auditStore(), clock);
-    audit.watchConfig(initial.source());
+    audit.watchConfig(initial);
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     apply(initial);
     budgets.onChange(this::refreshBudgets);
     exceptions.onChange(this::refreshBudgets);
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
-    alerts.keyActions(name -> keys.suspend(name, "runaway automation detected"), keys::resume);
+    alerts.keyActions(name -> {
+      keys.suspend(name, dev.tollgate.service.AlertService.RUNAWAY_REASON);
+      // The gateway's own change to the control plane is audited like anyone's, off the thread that noticed it.
+      vertx.executeBlocking(() -> {
+        audit.recordSystem("alerts", "SUSPEND", "key_suspension", name, null, dev.tollgate.service.AuditLog.suspensionJson(name, dev.tollgate.service.AlertService.RUNAWAY_REASON));
+        return null;
+      }, false);
+    }, keys::resume);
     Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, alerts,
         new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())));
     Router router = Router.router(vertx);
@@ -112,7 +119,9 @@ public final class Gateway implements AutoCloseable {
     java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
     vertx.setPeriodic(60_000, t -> vertx.executeBlocking(exceptions::notices).onSuccess(list -> list.forEach(n -> {
       if (told.add(n.kind() + n.exception().id())) log.info("exception notice: {}", n.message());
-      if (n.kind().equals("expiring")) alerts.trigger("exception_expiring", "exception:" + n.exception().id(), "warning", n.message(), null);
+      if (n.kind().equals("expiring")) {
+        alerts.trigger("exception_expiring", "exception:" + n.exception().id(), n.exception().team(), null, "warning", n.message(), null);
+      }
     })));
     new dev.tollgate.console.ConsoleRoutes(vertx, router).mount();
     new dev.tollgate.console.ConsoleSso(vertx, () -> config.get().admin().oidc()).mount(router);
@@ -203,7 +212,7 @@ public final class Gateway implements AutoCloseable {
   /** Swaps in a new config. A config that cannot be resolved (e.g. a model with no price) is refused and the old one kept. */
   public synchronized void reload(GatewayConfig next) {
     apply(next);
-    audit.configReloaded(next.source());
+    audit.configReloaded(next);
     log.info("config reloaded from {}: {} models, {} keys", next.source(), next.models().size(), next.keys().size());
   }
 

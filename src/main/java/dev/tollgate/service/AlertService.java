@@ -44,6 +44,9 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
 
   private static final Logger log = LoggerFactory.getLogger(AlertService.class);
   private static final int KEEP = 1000;
+  private static final String SUSPENDED = "suspended key ";
+  /** Why a runaway's key is suspended (what its callers and the audit log are told). */
+  public static final String RUNAWAY_REASON = "runaway automation detected";
 
   private final Clock clock;
   private final BudgetNotifier next;
@@ -87,7 +90,10 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
   public void thresholdCrossed(Budget budget, String subject, BudgetWindow.Span span, BigDecimal threshold, long used) {
     next.thresholdCrossed(budget, subject, span, threshold, used);
     String pct = threshold.movePointRight(2).stripTrailingZeros().toPlainString() + "%";
-    trigger("budget_threshold", subject + "|" + budget.id() + "|" + span.key() + "|" + pct,
+    // Who may see it: the team of a team budget, the user of a user budget; other scopes belong to no team.
+    String team = subject.startsWith("team:") ? subject.substring(5) : null;
+    String user = subject.startsWith("user:") ? subject.substring(5) : null;
+    trigger("budget_threshold", subject + "|" + budget.id() + "|" + span.key() + "|" + pct, team, user,
         threshold.compareTo(BigDecimal.ONE) >= 0 ? "critical" : "warning",
         subject + " has used " + pct + " of " + budget.describe() + (span.end() == null ? "" : " (period ends " + span.end() + ")"),
         null);
@@ -101,7 +107,7 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
       w.record(r.startedAt(), r.status() == RequestStatus.ERROR && !"client_disconnected".equals(r.errorCode()));
       long[] t = w.totals(r.startedAt());
       if (t[0] >= s.errorMinCalls() && t[1] > s.errorThreshold() * t[0]) {
-        trigger("error_rate", "provider:" + r.provider(), "critical", "Provider " + r.provider() + " failed " + t[1] + " of "
+        trigger("error_rate", "provider:" + r.provider(), null, null, "critical", "Provider " + r.provider() + " failed " + t[1] + " of "
             + t[0] + " calls in the last " + s.errorWindowMinutes() + " minutes", null);
       }
     }
@@ -116,15 +122,25 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
     Duration period = cadences.computeIfAbsent(subject, k -> new CadenceDetector(s.runawayMinRuns(), s.runawayMinPeriod(),
         s.runawayTolerance())).arrived(r.startedAt());
     if (period == null) return;
-    String action = keyName != null && s.suspendRunaways() ? "suspended key " + keyName : null;
-    trigger("runaway_automation", subject, "critical", subject + " has run every " + human(period) + " for the last "
+    String action = keyName != null && s.suspendRunaways() ? SUSPENDED + keyName : null;
+    trigger("runaway_automation", subject, r.attribution().team(), null, "critical", subject + " has run every " + human(period) + " for the last "
         + s.runawayMinRuns() + " calls with nobody in the loop" + (action == null ? "" : "; the key is suspended until someone acknowledges this alert"),
         action == null ? null : () -> suspendKey.accept(keyName));
     if (action != null) open.computeIfPresent(key("runaway_automation", subject), (k, a) -> a.action() == null ? a.withAction(action) : a);
   }
 
-  /** Opens an alert, or counts up an open one; sends it unless it was sent within the cooldown. */
+  /** Opens an alert that belongs to no team (seen by admins, finance and auditors only). */
   public void trigger(String kind, String subject, String severity, String message, Runnable act) {
+    trigger(kind, subject, null, null, severity, message, act);
+  }
+
+  /**
+   * Opens an alert, or counts up an open one; sends it unless it was sent within the cooldown.
+   *
+   * @param team the team whose leads may see it, or null
+   * @param user the ledger user who may see it, or null
+   */
+  public void trigger(String kind, String subject, String team, String user, String severity, String message, Runnable act) {
     Instant now = clock.instant();
     String key = key(kind, subject);
     boolean[] fresh = {false};
@@ -132,7 +148,7 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
       if (existing != null) return existing.triggeredAgain(now, message);
       fresh[0] = true;
       return new Alert("alr_" + Long.toString(now.toEpochMilli(), 36) + Integer.toString(Math.abs(key.hashCode()) % 1296, 36),
-          kind, subject, severity, message, now, now, 1, "open", null, null);
+          kind, subject, team, user, severity, message, now, now, 1, "open", null, null);
     });
     if (fresh[0]) {
       synchronized (history) {
@@ -172,22 +188,37 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
     return live != null && live.id().equals(a.id()) ? live : a;
   }
 
+  /**
+   * What acknowledging or resolving did: the alert before and after, and the key whose suspension it
+   * lifted (null if none). {@code before} equals {@code after} when there was nothing to change (an
+   * alert already resolved).
+   */
+  public record Transition(Alert before, Alert after, String resumedKey) {
+    public boolean changed() {
+      return !before.equals(after);
+    }
+  }
+
   /** Acknowledges an alert: it stays open to count, and a suspension it made is lifted. */
-  public Optional<Alert> acknowledge(String id, String by) {
+  public Optional<Transition> acknowledge(String id, String by) {
     return change(id, "acknowledged", by);
   }
 
   /** Resolves an alert: closed; the next trigger opens a new incident. */
-  public Optional<Alert> resolve(String id, String by) {
+  public Optional<Transition> resolve(String id, String by) {
     return change(id, "resolved", by);
   }
 
-  private Optional<Alert> change(String id, String state, String by) {
+  private synchronized Optional<Transition> change(String id, String state, String by) {
     for (Map.Entry<String, Alert> e : open.entrySet()) {
       if (!e.getValue().id().equals(id)) continue;
-      Alert changed = e.getValue().withState(state, by);
-      if (changed.action() != null && changed.action().startsWith("suspended key ")) {
-        resumeKey.accept(changed.action().substring("suspended key ".length()));
+      Alert before = e.getValue();
+      Alert changed = before.withState(state, by);
+      String resumed = null;
+      if (changed.action() != null && changed.action().startsWith(SUSPENDED)) {
+        resumeKey.accept(changed.action().substring(SUSPENDED.length()));
+        // Only the first acknowledgement lifts the suspension; later changes find the key running.
+        if (before.open()) resumed = changed.action().substring(SUSPENDED.length());
       }
       if (state.equals("resolved")) {
         open.remove(e.getKey());
@@ -201,9 +232,9 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
         history.clear();
         for (Alert a : all) history.addLast(a.id().equals(id) ? changed : a);
       }
-      return Optional.of(changed);
+      return Optional.of(new Transition(before, changed, resumed));
     }
-    return list().stream().filter(a -> a.id().equals(id)).findFirst();
+    return list().stream().filter(a -> a.id().equals(id)).findFirst().map(a -> new Transition(a, a, null));
   }
 
   private static String human(Duration d) {

@@ -6,14 +6,10 @@ import dev.tollgate.domain.audit.AuditEntry;
 import dev.tollgate.domain.audit.AuditEvent;
 import dev.tollgate.domain.audit.AuditQuery;
 import dev.tollgate.port.AuditStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.tollgate.config.GatewayConfig;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +26,7 @@ public final class AuditLog {
 
   private final AuditStore store;
   private final Clock clock;
-  private Path configFile; // guarded by this
-  private String configHash; // guarded by this
+  private ConfigFingerprint configFingerprint; // guarded by this
 
   public AuditLog(AuditStore store, Clock clock) {
     this.store = store;
@@ -76,43 +71,67 @@ public final class AuditLog {
     }
   }
 
-  /** Remembers the config file's content hash at start, so that the first reload has a "before". */
-  public synchronized void watchConfig(Path file) {
-    configFile = file;
-    configHash = file == null ? null : sha256(file);
+  /** Remembers the running config's fingerprint at start, so that the first reload has a "before". */
+  public synchronized void watchConfig(GatewayConfig config) {
+    configFingerprint = config == null ? null : ConfigFingerprint.of(config);
   }
 
   /**
-   * Records that the gateway reloaded its config file: actor {@code config-file}, before and after the
-   * file's SHA-256. Never throws: a reload is not undone because the audit log could not be written
+   * Records that the gateway swapped in a reloaded config file, if that changed the running config:
+   * actor {@code config-file}, method {@code RELOAD}, before and after the SHA-256 of each section
+   * rendered without secrets, the sections that changed and the paths of secrets that changed (never
+   * their values). A reload that changes nothing the gateway runs on (a comment, the order of keys) is
+   * not recorded. Never throws: a reload is not undone because the audit log could not be written
    * (that is logged as an error).
    */
-  public synchronized void configReloaded(Path file) {
-    if (file == null) return;
+  public synchronized void configReloaded(GatewayConfig next) {
+    if (next == null) return;
     try {
-      String before = file.equals(configFile) ? configHash : null;
-      String after = sha256(file);
-      configFile = file;
-      configHash = after;
-      if (after != null && after.equals(before)) return;
-      record(Principal.CONFIG_FILE, "RELOAD", file.toString(), "config", file.getFileName().toString(),
-          hashJson(before), hashJson(after));
+      ConfigFingerprint after = ConfigFingerprint.of(next);
+      ConfigFingerprint before = configFingerprint;
+      configFingerprint = after;
+      List<String> changed = before == null ? List.copyOf(after.sections().keySet()) : after.changedSince(before);
+      List<String> secrets = before == null ? List.of() : after.secretsChangedSince(before);
+      if (changed.isEmpty() && secrets.isEmpty()) return;
+      String file = next.source() == null ? "config" : next.source().getFileName().toString();
+      String route = next.source() == null ? "config" : next.source().toString();
+      record(Principal.CONFIG_FILE, "RELOAD", route, "config", file,
+          before == null ? null : "{\"sections\":" + before.sectionsJson() + "}",
+          "{\"sections\":" + after.sectionsJson() + ",\"changed\":" + ConfigFingerprint.jsonArray(changed)
+              + ",\"secrets_changed\":" + ConfigFingerprint.jsonArray(secrets) + "}");
     } catch (RuntimeException e) {
-      log.error("the config reload from {} could not be written to the audit log: {}", file, e.toString());
+      log.error("the config reload from {} could not be written to the audit log: {}", next.source(), e.toString());
     }
   }
 
-  private static String hashJson(String hash) {
-    return hash == null ? null : "{\"sha256\":\"" + hash + "\"}";
-  }
-
-  private static String sha256(Path file) {
+  /**
+   * Records a change the gateway made by itself (e.g. suspending a runaway key), as actor
+   * {@code system:<component>}. Never throws, like {@link #configReloaded}.
+   */
+  public void recordSystem(String component, String method, String resourceType, String resourceId, String before,
+      String after) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (IOException e) {
-      return null;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+      record(new Principal(component, Principal.Kind.SYSTEM, Set.of(), Set.of(), null, component), method, "system:" + component,
+          resourceType, resourceId, before, after);
+    } catch (RuntimeException e) {
+      log.error("the {} change of {} {} by {} could not be written to the audit log: {}", method, resourceType, resourceId,
+          component, e.toString());
     }
+  }
+
+  /** A key's suspension as the audit log shows it (before or after a suspension is made or lifted). */
+  public static String suspensionJson(String key, String reason) {
+    return "{\"key\":" + quote(key) + ",\"suspended\":true,\"reason\":" + quote(reason) + "}";
+  }
+
+  private static String quote(String s) {
+    if (s == null) return "null";
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') b.append('\\').append(c);
+      else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+      else b.append(c);
+    }
+    return b.append('"').toString();
   }
 }

@@ -106,8 +106,20 @@ public final class ExceptionService {
 
   public enum Outcome { DONE, NOT_FOUND, NOT_ALLOWED, WRONG_STATE }
 
-  /** The result of a decision: what happened, the exception afterwards, and the reason when refused. */
-  public record Decided(Outcome outcome, BudgetException exception, String reason) {}
+  /**
+   * The result of a decision: what happened, the exception before and after (the same when refused;
+   * both null when not found), and the reason when refused.
+   */
+  public record Decided(Outcome outcome, BudgetException before, BudgetException exception, String reason) {
+
+    static Decided notFound(String id) {
+      return new Decided(Outcome.NOT_FOUND, null, null, "no exception " + id);
+    }
+
+    static Decided refused(Outcome outcome, BudgetException e, String reason) {
+      return new Decided(outcome, e, e, reason);
+    }
+  }
 
   public Decided approve(String id, String actor, String role, List<String> teams, String note) {
     return decide(id, actor, role, teams, note, ExceptionState.APPROVED);
@@ -119,35 +131,36 @@ public final class ExceptionService {
 
   private Decided decide(String id, String actor, String role, List<String> teams, String note, ExceptionState decision) {
     Optional<BudgetException> found = store.find(id);
-    if (found.isEmpty()) return new Decided(Outcome.NOT_FOUND, null, "no exception " + id);
+    if (found.isEmpty()) return Decided.notFound(id);
     BudgetException e = found.get();
     if (e.status() != ExceptionState.REQUESTED) {
-      return new Decided(Outcome.WRONG_STATE, e, "it is " + e.stateAt(clock.instant()).wire() + ", not requested");
+      return Decided.refused(Outcome.WRONG_STATE, e, "it is " + e.stateAt(clock.instant()).wire() + ", not requested");
     }
     String refusal = policy.refusal(role, teams, e);
-    if (refusal != null) return new Decided(Outcome.NOT_ALLOWED, e, refusal);
+    if (refusal != null) return Decided.refused(Outcome.NOT_ALLOWED, e, refusal);
     if (e.requester() != null && e.requester().equals(actor) && !"admin".equals(role)) {
-      return new Decided(Outcome.NOT_ALLOWED, e, "nobody approves their own request");
+      return Decided.refused(Outcome.NOT_ALLOWED, e, "nobody approves their own request");
     }
     BudgetException next = e.withDecision(decision, actor, clock.instant(), note);
     store.update(next);
     log.info("exception {} {} by {} ({})", id, decision.wire(), actor, role);
     onChange.run();
-    return new Decided(Outcome.DONE, next, null);
+    return new Decided(Outcome.DONE, e, next, null);
   }
 
   public Decided revoke(String id, String actor, String note) {
     Optional<BudgetException> found = store.find(id);
-    if (found.isEmpty()) return new Decided(Outcome.NOT_FOUND, null, "no exception " + id);
+    if (found.isEmpty()) return Decided.notFound(id);
     BudgetException e = found.get();
     ExceptionState now = e.stateAt(clock.instant());
     if (now != ExceptionState.APPROVED && now != ExceptionState.ACTIVE && now != ExceptionState.REQUESTED) {
-      return new Decided(Outcome.WRONG_STATE, e, "it is " + now.wire());
+      return Decided.refused(Outcome.WRONG_STATE, e, "it is " + now.wire());
     }
     BudgetException next = e.withDecision(ExceptionState.REVOKED, actor, clock.instant(), note);
     store.update(next);
+    log.info("exception {} revoked by {}", id, actor);
     onChange.run();
-    return new Decided(Outcome.DONE, next, null);
+    return new Decided(Outcome.DONE, e, next, null);
   }
 
   /** Renewal asks again whether the exception still earns its place: a new request, linked to the old one. */
@@ -163,10 +176,13 @@ public final class ExceptionService {
     return linked;
   }
 
-  public Optional<BudgetException> addNote(String id, String note) {
+  /** Adds an outcome note (what the exception achieved), for the review. */
+  public Decided addNote(String id, String note) {
     Optional<BudgetException> found = store.find(id);
-    found.ifPresent(e -> store.update(e.withNote(note)));
-    return found.flatMap(e -> store.find(id));
+    if (found.isEmpty()) return Decided.notFound(id);
+    BudgetException next = found.get().withNote(note);
+    store.update(next);
+    return new Decided(Outcome.DONE, found.get(), next, null);
   }
 
   public List<BudgetException> list() {

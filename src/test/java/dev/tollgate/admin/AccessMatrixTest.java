@@ -56,14 +56,14 @@ class AccessMatrixTest {
       GET    /admin/v1/budgets/:id             | Y Y Y N Y
       PUT    /admin/v1/budgets/:id             | Y Y N N N
       DELETE /admin/v1/budgets/:id             | Y Y N N N
-      GET    /admin/v1/alerts                  | Y Y N N Y
+      GET    /admin/v1/alerts                  | Y Y Y Y Y
       POST   /admin/v1/alerts/:id/ack          | Y Y N N N
       POST   /admin/v1/alerts/:id/resolve      | Y Y N N N
       POST   /admin/v1/exceptions              | Y Y Y Y N
-      GET    /admin/v1/exceptions              | Y Y N N Y
-      GET    /admin/v1/exceptions/review       | Y Y N N Y
-      GET    /admin/v1/exceptions/notifications | Y Y N N Y
-      GET    /admin/v1/exceptions/:id          | Y Y N N Y
+      GET    /admin/v1/exceptions              | Y Y Y Y Y
+      GET    /admin/v1/exceptions/review       | Y Y Y Y Y
+      GET    /admin/v1/exceptions/notifications | Y Y Y Y Y
+      GET    /admin/v1/exceptions/:id          | Y Y Y Y Y
       POST   /admin/v1/exceptions/:id/approve  | Y Y Y N N
       POST   /admin/v1/exceptions/:id/deny     | Y Y Y N N
       POST   /admin/v1/exceptions/:id/revoke   | Y Y N N N
