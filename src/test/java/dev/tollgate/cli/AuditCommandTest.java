@@ -15,12 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,14 +42,11 @@ class AuditCommandTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
-  static String sha256(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-  }
-
   @Test
   void verifyPassesOnTheIntactLogAndNamesTheFirstEditedRow() throws Exception {
     Path file = dir.resolve("tollgate.yaml");
     String yaml = """
+        server: { host: 127.0.0.1, port: 0 }
         storage: sqlite:%s/tollgate.db
         admin: { token: %s }
         providers:
@@ -62,9 +57,8 @@ class AuditCommandTest {
           support: {}
         """.formatted(dir, ADMIN);
     Files.writeString(file, yaml);
-    String hashBefore = sha256(file);
     GatewayConfig config = ConfigLoader.load(file);
-    try (Gateway g = Gateway.startWatching(config.withServer(config.server().withPort(0)), Clock.systemUTC(), Duration.ofHours(1));
+    try (Gateway g = Gateway.startWatching(config, Clock.systemUTC(), Duration.ofHours(1));
         HttpClient http = HttpClient.newHttpClient()) {
       for (int usd : new int[] {10, 20}) {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/admin/v1/budgets"))
@@ -73,17 +67,24 @@ class AuditCommandTest {
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
       }
+      Files.writeString(file, "# a comment changes nothing the gateway runs on\n" + yaml);
+      g.checkConfigNow();
       Files.writeString(file, yaml + "  research: {}\n");
       g.checkConfigNow();
       assertThat(g.config().teams()).containsKey("research");
 
       HttpResponse<String> log = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port()
           + "/admin/v1/audit?resource=config")).header("authorization", "Bearer " + ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode reload = JSON.readTree(log.body()).get("data").get(0);
+      JsonNode rows = JSON.readTree(log.body()).get("data");
+      assertThat(rows).as("the comment-only edit is not a change").hasSize(1);
+      JsonNode reload = rows.get(0);
       assertThat(reload.get("actor").asText()).isEqualTo("config-file");
       assertThat(reload.get("method").asText()).isEqualTo("RELOAD");
-      assertThat(reload.at("/before/sha256").asText()).isEqualTo(hashBefore);
-      assertThat(reload.at("/after/sha256").asText()).isEqualTo(sha256(file));
+      assertThat(reload.get("resource_id").asText()).isEqualTo("tollgate.yaml");
+      assertThat(reload.at("/after/changed").toString()).isEqualTo("[\"teams\"]");
+      assertThat(reload.at("/before/sections/teams").asText()).hasSize(64).isNotEqualTo(reload.at("/after/sections/teams").asText());
+      assertThat(reload.at("/before/sections/models").asText()).isEqualTo(reload.at("/after/sections/models").asText());
+      assertThat(reload.toString()).as("no secret in the log").doesNotContain(ADMIN);
     }
 
     Run ok = audit("audit", "verify", "--config", file.toString());

@@ -113,9 +113,34 @@ class AlertsTest {
     long deliveries = received.stream().filter(r -> r[0].contains("\"subject\":\"key:nightly-sync\"")).count();
     assertThat(deliveries).as("sent once within the cooldown").isEqualTo(1);
 
+    // The gateway's own change is in the audit log under a system actor.
+    await().atMost(Duration.ofSeconds(10)).until(() -> suspensionRows().size() == 1);
+    JsonNode suspension = suspensionRows().get(0);
+    assertThat(suspension.get("actor").asText()).isEqualTo("system:alerts");
+    assertThat(suspension.get("method").asText()).isEqualTo("SUSPEND");
+    assertThat(suspension.get("before").isNull()).isTrue();
+    assertThat(suspension.at("/after/suspended").asBoolean()).isTrue();
+
     HttpResponse<String> acked = gw.post("/admin/v1/alerts/" + runaway.get("id").asText() + "/ack", ADMIN, "");
     assertThat(JSON.readTree(acked.body()).get("state").asText()).isEqualTo("acknowledged");
     assertThat(chat(SYNC, "gpt-4o-mini").statusCode()).isEqualTo(200);
+
+    List<JsonNode> rows = suspensionRows();
+    assertThat(rows).hasSize(2);
+    assertThat(rows.get(1).get("actor").asText()).as("lifted by whoever acknowledged").isEqualTo("admin-token");
+    assertThat(rows.get(1).get("route").asText()).isEqualTo("/admin/v1/alerts/:id/ack");
+    assertThat(rows.get(1).at("/before/key").asText()).isEqualTo("nightly-sync");
+    assertThat(rows.get(1).get("after").isNull()).isTrue();
+    JsonNode ack = JSON.readTree(gw.get("/admin/v1/audit?resource=alert:" + runaway.get("id").asText(), ADMIN).body()).get("data").get(0);
+    assertThat(ack.at("/before/state").asText()).isEqualTo("open");
+    assertThat(ack.at("/after/state").asText()).isEqualTo("acknowledged");
+    assertThat(ack.at("/after/acted_by").asText()).isEqualTo("admin-token");
+  }
+
+  static List<JsonNode> suspensionRows() throws Exception {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    JSON.readTree(gw.get("/admin/v1/audit?resource=key_suspension:nightly-sync", ADMIN).body()).get("data").forEach(out::add);
+    return out;
   }
 
   @Test
