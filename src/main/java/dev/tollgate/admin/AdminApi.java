@@ -56,7 +56,7 @@ public final class AdminApi {
     this.auth = new AdminAuth(vertx, config, tokenService, new OidcVerifier(clock));
     this.tokens = new TokensHandler(vertx, tokenService, config, audit);
     this.auditLog = new AuditHandler(vertx, auditLog, config);
-    this.keys = new KeysHandler(vertx, keyService, config, audit);
+    this.keys = new KeysHandler(vertx, keyService, config, audit, name -> state.get().policy().classes().containsKey(name));
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
     this.prices = prices;
     this.budgets = new BudgetsHandler(vertx, budgetService, notices, config, audit);

@@ -200,13 +200,32 @@ abstract class WorkloadClassesApiContract {
   }
 
   @Test
+  void aKeyMayTakeAnApiClassAsItsDefaultAndTheClassCannotBeDeletedUnderIt() {
+    assertThat(create(TRIAGE).statusCode()).isEqualTo(201);
+    HttpResponse<String> key = gw.post("/admin/v1/keys", ADMIN, "{\"name\":\"triage-bot\",\"workload_class\":\"triage\"}");
+    assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+    String secret = json(key).get("secret").asText();
+
+    HttpResponse<String> r = gw.post("/v1/chat/completions", secret,
+        "{\"model\":\"big\",\"messages\":[{\"role\":\"user\",\"content\":\"Sort this ticket\"}]}");
+    assertThat(r.headers().firstValue("x-tollgate-routed-model")).hasValue("small");
+    assertThat(gw.row(r).classReason()).isEqualTo("key");
+
+    HttpResponse<String> refused = call(gw, "DELETE", "/admin/v1/workload-classes/triage", ADMIN, null);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(json(refused).at("/error/message").asText()).contains("triage-bot");
+    call(gw, "DELETE", "/admin/v1/keys/" + json(key).get("id").asText(), ADMIN, null);
+    assertThat(call(gw, "DELETE", "/admin/v1/workload-classes/triage", ADMIN, null).statusCode()).isEqualTo(204);
+  }
+
+  @Test
   void everyChangeIsInTheAuditLogWithBeforeAndAfter() {
     create(TRIAGE);
     call(gw, "PUT", "/admin/v1/workload-classes/triage", ADMIN, "{\"allow\":[\"big\"]}");
     call(gw, "DELETE", "/admin/v1/workload-classes/triage", ADMIN, null);
     create("{\"name\":\"refused\",\"pii\":\"shred\"}");
 
-    JsonNode audit = json(gw.get("/admin/v1/audit?resource_type=workload_class", ADMIN)).get("data");
+    JsonNode audit = json(gw.get("/admin/v1/audit?resource=workload_class", ADMIN)).get("data");
     var entries = new java.util.ArrayList<JsonNode>();
     audit.forEach(e -> {
       if ("workload_class".equals(e.path("resource_type").asText())) entries.add(e);
