@@ -18,7 +18,7 @@ export default async function render(root, ctx) {
   }
   if (!ctx.alive()) return;
   if (!policy.data.length) {
-    fill(classesBox, emptyState('No workload classes', 'Without classes every key may use every model it allows. Declare workload_classes: in the config file to steer work to the right tier — see docs/routing.md.'));
+    fill(classesBox, emptyState('No workload classes', 'Without classes every key may use every model it allows. Declare workload_classes: in the config file, or make them with POST /admin/v1/workload-classes (admins), to steer work to the right tier — see docs/routing.md.'));
   } else {
     fill(classesBox, table({
       id: 'classes-table',
@@ -30,6 +30,8 @@ export default async function render(root, ctx) {
         { key: 'fallback', label: 'Fallbacks', sort: false, format: (v) => (v?.length ? v.join(' → ') : '—') },
         { key: 'exception_tiers', label: 'Needs an exception', sort: false, format: (v) => (v?.length ? v.join(', ') : '—') },
         { key: 'pii', label: 'Personal data', format: (v) => badge(v || 'allow', 'pii') },
+        { key: 'output_guard', label: 'Answers', format: (v) => (v && v !== 'off' ? badge(v, 'pii') : '—') },
+        { key: 'source', label: 'Source', format: (v) => (v === 'api' ? 'admin API' : 'config file') },
         { key: 'max_cost_usd', label: 'Max per request', num: true, format: (v) => (v === null || v === undefined ? '—' : amount(v, 'usd')) },
       ],
       rows: policy.data,

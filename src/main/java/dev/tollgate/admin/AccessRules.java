@@ -135,6 +135,11 @@ public final class AccessRules {
       // Policy: a simulation changes nothing but shows any key's attribution and budgets.
       rule("POST", "/admin/v1/policy/simulate", NONE, BUDGET_MAKERS),
       rule("GET", "/admin/v1/workload-classes", NONE, EVERYONE),
+      // Workload classes decide which models and data paths everyone's requests may use: admins change them.
+      rule("POST", "/admin/v1/workload-classes", NONE, ADMIN_ONLY),
+      rule("GET", "/admin/v1/workload-classes/:name", NONE, EVERYONE),
+      rule("PUT", "/admin/v1/workload-classes/:name", NONE, ADMIN_ONLY),
+      rule("DELETE", "/admin/v1/workload-classes/:name", NONE, ADMIN_ONLY),
       // Usage: a team lead's answers are forced to team=<their team>, a member's to user=<their user>.
       rule("GET", "/admin/v1/usage", USAGE_FILTER, USAGE_READERS),
       rule("GET", "/admin/v1/ledger", USAGE_FILTER, USAGE_READERS),

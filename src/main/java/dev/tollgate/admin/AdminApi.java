@@ -35,6 +35,7 @@ public final class AdminApi {
   private final PricesHandler prices;
   private final BudgetsHandler budgets;
   private final PolicyHandler policy;
+  private final WorkloadClassesHandler workloadClasses;
   private final WorkflowsHandler workflows;
   private final OutcomesHandler outcomes;
   private final ReportsUsageHandler reportsUsage;
@@ -50,16 +51,17 @@ public final class AdminApi {
       dev.tollgate.pipeline.Pipeline pipeline, Supplier<dev.tollgate.pipeline.GatewayState> state,
       dev.tollgate.service.ExceptionService exceptionService, dev.tollgate.service.AlertService alertService,
       AuditLog auditLog, AdminTokenService tokenService,
-      dev.tollgate.store.sql.Database database) {
+      dev.tollgate.store.sql.Database database, dev.tollgate.service.WorkloadClassService workloadClassService) {
     AdminAudit audit = new AdminAudit(auditLog);
     this.auth = new AdminAuth(vertx, config, tokenService, new OidcVerifier(clock));
     this.tokens = new TokensHandler(vertx, tokenService, config, audit);
     this.auditLog = new AuditHandler(vertx, auditLog, config);
-    this.keys = new KeysHandler(vertx, keyService, config, audit);
+    this.keys = new KeysHandler(vertx, keyService, config, audit, name -> state.get().policy().classes().containsKey(name));
     this.usage = new UsageHandler(vertx, usageQuery, config, clock);
     this.prices = prices;
     this.budgets = new BudgetsHandler(vertx, budgetService, notices, config, audit);
     this.policy = new PolicyHandler(vertx, pipeline, state, keyService, clock);
+    this.workloadClasses = new WorkloadClassesHandler(vertx, workloadClassService, state, audit);
     var workflowRegistry = new dev.tollgate.report.WorkflowRegistry(
         new dev.tollgate.store.sql.report.SqlWorkflowStore(database), clock);
     var outcomeStore = new dev.tollgate.store.sql.report.SqlOutcomeStore(database);
@@ -107,7 +109,11 @@ public final class AdminApi {
     router.post("/admin/v1/exceptions/:id/renew").handler(exceptions::renew);
     router.post("/admin/v1/exceptions/:id/notes").handler(exceptions::note);
     router.post("/admin/v1/policy/simulate").handler(policy::simulate);
-    router.get("/admin/v1/workload-classes").handler(policy::classes);
+    router.get("/admin/v1/workload-classes").handler(workloadClasses::list);
+    router.post("/admin/v1/workload-classes").handler(workloadClasses::create);
+    router.get("/admin/v1/workload-classes/:name").handler(workloadClasses::get);
+    router.put("/admin/v1/workload-classes/:name").handler(workloadClasses::replace);
+    router.delete("/admin/v1/workload-classes/:name").handler(workloadClasses::delete);
     router.get("/admin/v1/usage").handler(usage::aggregate);
     router.get("/admin/v1/ledger").handler(usage::recent);
     router.get("/admin/v1/prices").handler(prices::list);

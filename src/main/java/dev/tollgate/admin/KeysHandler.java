@@ -23,12 +23,16 @@ final class KeysHandler {
   private final KeyService keys;
   private final Supplier<GatewayConfig> config;
   private final AdminAudit audit;
+  /** Whether a workload class is in force (from the config file or made through the API). */
+  private final java.util.function.Predicate<String> knownClass;
 
-  KeysHandler(Vertx vertx, KeyService keys, Supplier<GatewayConfig> config, AdminAudit audit) {
+  KeysHandler(Vertx vertx, KeyService keys, Supplier<GatewayConfig> config, AdminAudit audit,
+      java.util.function.Predicate<String> knownClass) {
     this.vertx = vertx;
     this.keys = keys;
     this.config = config;
     this.audit = audit;
+    this.knownClass = knownClass;
   }
 
   void create(RoutingContext ctx) {
@@ -56,7 +60,7 @@ final class KeysHandler {
       return;
     }
     String workloadClass = text(body, "workload_class");
-    if (workloadClass != null && !cfg.workloadClasses().containsKey(workloadClass)) {
+    if (workloadClass != null && !knownClass.test(workloadClass)) {
       AdminJson.error(ctx, 400, "invalid_request", "Unknown workload_class '" + workloadClass + "'.");
       return;
     }

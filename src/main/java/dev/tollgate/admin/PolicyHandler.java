@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.budget.BudgetUnit;
 import dev.tollgate.domain.key.VirtualKey;
 import dev.tollgate.domain.money.Money;
-import dev.tollgate.domain.policy.ClassRule;
-import dev.tollgate.domain.policy.WorkloadClass;
 import dev.tollgate.pipeline.Decision;
 import dev.tollgate.pipeline.Endpoint;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.GatewayState;
-import dev.tollgate.pipeline.ModelRoute;
 import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.service.KeyService;
 import io.vertx.core.Vertx;
@@ -27,7 +24,6 @@ import java.util.function.Supplier;
  * {@code POST /admin/v1/policy/simulate} — what would happen to a request: its class and why, its
  * route and fallbacks, the guard's findings, every budget's verdict and the decision — computed by
  * the same stages as a real request, reserving nothing and calling no provider.
- * {@code GET /admin/v1/workload-classes} — the classes and classification rules in force.
  */
 final class PolicyHandler {
 
@@ -110,34 +106,6 @@ final class PolicyHandler {
       n.put("fits", c.fits());
     }
     return root;
-  }
-
-  void classes(RoutingContext ctx) {
-    var policy = state.get().policy();
-    ObjectNode root = AdminJson.JSON.createObjectNode();
-    ArrayNode data = root.putArray("data");
-    for (WorkloadClass c : policy.classes().values()) {
-      ObjectNode n = data.addObject().put("name", c.name());
-      n.set("allow", AdminJson.JSON.valueToTree(c.allow()));
-      n.set("block", AdminJson.JSON.valueToTree(c.block()));
-      n.put("prefer", c.prefer());
-      n.set("fallback", AdminJson.JSON.valueToTree(c.fallback()));
-      n.put("pii", c.pii().wire());
-      n.put("max_cost_usd", c.maxCost() == null ? null : c.maxCost().toUsd().stripTrailingZeros());
-      n.put("latency_target_ms", c.latencyTarget() == null ? null : c.latencyTarget().toMillis());
-      n.put("sensitivity", c.sensitivity());
-      n.set("exception_tiers", AdminJson.JSON.valueToTree(c.exceptionTiers()));
-      n.put("output_guard", c.outputGuard());
-      n.put("cache_ttl_s", c.cacheTtlSeconds());
-      ArrayNode allowed = n.putArray("allowed_models");
-      for (ModelRoute m : state.get().models().values()) {
-        if (c.permits(m.name(), m.tier())) allowed.add(m.name());
-      }
-    }
-    root.put("default", policy.defaultClass());
-    ArrayNode rules = root.putArray("rules");
-    for (ClassRule r : policy.rules()) rules.addObject().put("class", r.className()).set("when", AdminJson.JSON.valueToTree(r.when()));
-    AdminJson.send(ctx, 200, root);
   }
 
   private static void amount(ObjectNode n, String field, BudgetUnit unit, long v) {

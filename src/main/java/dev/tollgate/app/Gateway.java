@@ -61,6 +61,7 @@ public final class Gateway implements AutoCloseable {
   private final BudgetService budgets;
   private final dev.tollgate.service.AuditLog audit;
   private final ExceptionService exceptions;
+  private final dev.tollgate.service.WorkloadClassService workloadClasses;
   private final dev.tollgate.service.AlertService alerts;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
@@ -87,7 +88,9 @@ public final class Gateway implements AutoCloseable {
     this.audit = new dev.tollgate.service.AuditLog(storage.auditStore(), clock);
     audit.watchConfig(initial);
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
+    this.workloadClasses = new dev.tollgate.service.WorkloadClassService(storage.workloadClassStore(), keys);
     apply(initial);
+    workloadClasses.onChange(this::refreshPolicy);
     budgets.onChange(this::refreshBudgets);
     exceptions.onChange(this::refreshBudgets);
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
@@ -114,7 +117,8 @@ public final class Gateway implements AutoCloseable {
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
         pipeline, state::get, exceptions, alerts,
-        audit, new dev.tollgate.service.AdminTokenService(storage.adminTokenStore(), clock), storage.database()).mount(router);
+        audit, new dev.tollgate.service.AdminTokenService(storage.adminTokenStore(), clock), storage.database(),
+        workloadClasses).mount(router);
     // Pending approvals and coming expiries, told once each in the log (alert channels come later).
     java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
     vertx.setPeriodic(60_000, t -> vertx.executeBlocking(exceptions::notices).onSuccess(list -> list.forEach(n -> {
@@ -195,6 +199,13 @@ public final class Gateway implements AutoCloseable {
     state.set(new GatewayState(s.org(), s.keys(), s.models(), book, s.admission(), s.policy(), exceptions.book()));
   }
 
+  /** Swaps in a policy with the workload classes made through the admin API; requests in flight keep theirs. */
+  private synchronized void refreshPolicy() {
+    GatewayState s = state.get();
+    state.set(new GatewayState(s.org(), s.keys(), s.models(), s.budgets(), s.admission(),
+        PolicyFromConfig.of(config.get(), workloadClasses.inForce()), s.exceptions()));
+  }
+
   public BudgetService budgets() {
     return budgets;
   }
@@ -240,6 +251,7 @@ public final class Gateway implements AutoCloseable {
     catalog.set(prices);
     config.set(next);
     budgets.useConfig(next);
+    workloadClasses.useConfig(next);
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
     alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
         ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
@@ -250,7 +262,7 @@ public final class Gateway implements AutoCloseable {
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),
             a.upToUsd() == null ? null : dev.tollgate.domain.money.Money.ofUsd(a.upToUsd()))).toList()));
     state.set(new GatewayState(next.org().name(), keys, models, budgets.book(next.org().timeZone()),
-        admissionPolicy(next), PolicyFromConfig.of(next), exceptions.book()));
+        admissionPolicy(next), PolicyFromConfig.of(next, workloadClasses.inForce()), exceptions.book()));
     if (!change.replaced().isEmpty()) {
       // Requests already on a replaced adapter keep it until they finish; close it after the longest they may take.
       long grace = next.server().requestTimeout().toMillis() + 1000;

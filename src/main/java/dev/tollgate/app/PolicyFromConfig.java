@@ -19,8 +19,17 @@ final class PolicyFromConfig {
   private PolicyFromConfig() {}
 
   static Classifier of(GatewayConfig config) {
+    return of(config, List.of());
+  }
+
+  /**
+   * The config's classes and rules plus classes made through the admin API. A class of the file
+   * wins over an API class of the same name (the API refuses to make one, but a later file may add it).
+   */
+  static Classifier of(GatewayConfig config, List<WorkloadClassConfig> fromApi) {
     Map<String, WorkloadClass> classes = new LinkedHashMap<>();
     for (WorkloadClassConfig c : config.workloadClasses().values()) classes.put(c.name(), workloadClass(c));
+    for (WorkloadClassConfig c : fromApi) classes.putIfAbsent(c.name(), workloadClass(c));
     ClassificationConfig cc = config.classification() == null ? ClassificationConfig.none() : config.classification();
     List<ClassRule> rules = new ArrayList<>();
     for (ClassificationConfig.Rule r : cc.rules()) rules.add(new ClassRule(r.when(), r.className()));
@@ -30,6 +39,6 @@ final class PolicyFromConfig {
   static WorkloadClass workloadClass(WorkloadClassConfig c) {
     return new WorkloadClass(c.name(), c.allow(), c.block(), c.prefer(), c.fallback(), PiiAction.fromWire(c.pii()),
         c.maxCostUsd() == null ? null : Money.ofUsd(c.maxCostUsd()), c.latencyTarget(), c.sensitivity(), c.exceptionTiers(),
-        c.outputGuard(), c.cacheTtlSeconds());
+        dev.tollgate.domain.policy.OutputAction.fromWire(c.outputGuard()), c.cacheTtlSeconds());
   }
 }

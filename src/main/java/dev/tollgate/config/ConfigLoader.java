@@ -169,6 +169,29 @@ public final class ConfigLoader {
     return b;
   }
 
+  /** What a workload class made through the admin API may be called: it appears in URLs and headers. */
+  private static final java.util.regex.Pattern CLASS_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  /**
+   * Reads one workload class written as JSON (an admin API body) against the models and tiers of
+   * {@code config}, with the same checks and messages as the class under {@code workload_classes.<name>}
+   * in the file — errors carry that key path. No {@code ${VAR}} substitution.
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public static WorkloadClassConfig workloadClass(String name, JsonNode body, GatewayConfig config) {
+    ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(n -> null));
+    String path = "workload_classes." + name;
+    if (name == null || !CLASS_NAME.matcher(name).matches()) {
+      ctx.error("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      throw new ConfigException(ctx.errors());
+    }
+    WorkloadClassConfig c = WorkloadClassParser.one(ctx, path, name, body, config.models(),
+        WorkloadClassParser.tiers(config.models()));
+    if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
+    return c;
+  }
+
   /** Reads a salary template written as JSON ({@code team, headcount, annual_salary_usd, share, since, warn_at, on_exceed}). */
   public static BudgetConfig salaryBudget(JsonNode node) {
     ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(name -> null));

@@ -9,10 +9,12 @@ import java.util.List;
  * block (same forms; wins over allow), prefer (a model), fallback (models, in order), pii (allow |
  * redact | route_private | block), cache ({@code ttl_s}), max_cost_usd (worst case of one request),
  * latency_target (a duration), sensitivity (public | internal | confidential | regulated),
- * exception_tiers (tiers that need an approved exception), output_guard (scan answers too).
+ * exception_tiers (tiers that need an approved exception), output_guard (off | redact | block, or
+ * true = redact / false = off: what to do with findings in answers, whole or streamed).
  *
  * @param cacheTtlSeconds null when the class does not allow the response cache
  * @param maxCostUsd null for no per-request cap
+ * @param outputGuard {@code off}, {@code redact} or {@code block}
  */
 public record WorkloadClassConfig(
     String name,
@@ -26,9 +28,9 @@ public record WorkloadClassConfig(
     Duration latencyTarget,
     String sensitivity,
     List<String> exceptionTiers,
-    boolean outputGuard) {
+    String outputGuard) {
 
   public WorkloadClassConfig(String name, List<String> allow, String prefer, List<String> fallback, String pii, Long cacheTtlSeconds) {
-    this(name, allow, prefer, fallback, pii, cacheTtlSeconds, List.of(), null, null, "internal", List.of(), false);
+    this(name, allow, prefer, fallback, pii, cacheTtlSeconds, List.of(), null, null, "internal", List.of(), "off");
   }
 }

@@ -19,6 +19,7 @@ final class WorkloadClassParser {
 
   private static final List<String> CLASS_KEYS = List.of("allow", "block", "prefer", "fallback", "pii", "cache",
       "max_cost_usd", "latency_target", "sensitivity", "exception_tiers", "output_guard");
+  static final List<String> OUTPUT_GUARD = List.of("off", "redact", "block");
   static final List<String> SENSITIVITY = List.of("public", "internal", "confidential", "regulated");
   static final List<String> RULE_KEYS = List.of("model", "team", "project", "workflow", "agent", "user", "channel", "key",
       "tag", "metadata", "tools", "prompt_tokens_over", "prompt_tokens_under");
@@ -26,61 +27,83 @@ final class WorkloadClassParser {
   private WorkloadClassParser() {}
 
   static Map<String, WorkloadClassConfig> parse(ParseContext ctx, JsonNode classes, Map<String, ModelConfig> models) {
+    Set<String> tiers = tiers(models);
+    Map<String, WorkloadClassConfig> out = new LinkedHashMap<>();
+    ctx.entries("workload_classes", classes).forEach((name, body) ->
+        out.put(name, one(ctx, "workload_classes." + name, name, body, models, tiers)));
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Tiers in use by the models, the values {@code tier:<t>} and {@code exception_tiers} may name. */
+  static Set<String> tiers(Map<String, ModelConfig> models) {
     Set<String> tiers = new LinkedHashSet<>();
     models.values().stream().map(ModelConfig::tier).filter(Objects::nonNull).forEach(tiers::add);
-    Map<String, WorkloadClassConfig> out = new LinkedHashMap<>();
-    ctx.entries("workload_classes", classes).forEach((name, body) -> {
-      Section s = Section.of(ctx, "workload_classes." + name, body, CLASS_KEYS);
-      List<String> allow = s.texts("allow");
-      if (allow != null && allow.isEmpty() && s.raw("allow").isEmpty()) {
-        s.error("allow", "is empty, which would allow no model; omit it to allow every model");
-      }
-      if (allow != null) {
-        for (int i = 0; i < allow.size(); i++) allowEntry(ctx, ParseContext.index(s.path("allow"), i), allow.get(i), models, tiers);
-      }
-      String prefer = s.text("prefer");
-      if (prefer != null) model(ctx, s.path("prefer"), prefer, models);
-      List<String> fallback = s.texts("fallback");
-      if (fallback != null) {
-        for (int i = 0; i < fallback.size(); i++) model(ctx, ParseContext.index(s.path("fallback"), i), fallback.get(i), models);
-      }
-      String pii = s.text("pii", "allow");
-      if (pii != null && !PII.contains(pii)) {
-        s.error("pii", "unknown PII policy '" + pii + "'; allowed: " + String.join(", ", PII));
-      }
-      Long ttl = null;
-      if (s.present("cache")) {
-        Section cache = s.section("cache", List.of("ttl_s"));
-        ttl = cache.requiredWhole("ttl_s", 1, MAX_CACHE_TTL_S, "how long a cached response may be served, in seconds");
-      }
-      List<String> block = s.texts("block");
-      if (block != null) {
-        for (int i = 0; i < block.size(); i++) allowEntry(ctx, ParseContext.index(s.path("block"), i), block.get(i), models, tiers);
-      }
-      java.math.BigDecimal maxCost = s.present("max_cost_usd") ? s.decimal("max_cost_usd") : null;
-      if (maxCost != null && maxCost.signum() <= 0) s.error("max_cost_usd", "must be greater than zero");
-      java.time.Duration latency = s.duration("latency_target", false, null);
-      String sensitivity = s.text("sensitivity", "internal");
-      if (sensitivity != null && !SENSITIVITY.contains(sensitivity)) {
-        s.error("sensitivity", "unknown sensitivity '" + sensitivity + "'; allowed: " + String.join(", ", SENSITIVITY));
-      }
-      List<String> exceptionTiers = s.texts("exception_tiers");
-      if (exceptionTiers != null) {
-        for (int i = 0; i < exceptionTiers.size(); i++) {
-          if (!tiers.contains(exceptionTiers.get(i))) {
-            ctx.error(ParseContext.index(s.path("exception_tiers"), i), "no model has tier '" + exceptionTiers.get(i)
-                + "'; tiers in use: " + ParseContext.listOrNone(tiers));
-          }
+    return tiers;
+  }
+
+  /**
+   * One class at {@code path}, from the file or from an admin API body: the same checks and the same
+   * messages either way.
+   */
+  static WorkloadClassConfig one(ParseContext ctx, String path, String name, JsonNode body, Map<String, ModelConfig> models,
+      Set<String> tiers) {
+    Section s = Section.of(ctx, path, body, CLASS_KEYS);
+    List<String> allow = s.texts("allow");
+    if (allow != null && allow.isEmpty() && s.raw("allow").isEmpty()) {
+      s.error("allow", "is empty, which would allow no model; omit it to allow every model");
+    }
+    if (allow != null) {
+      for (int i = 0; i < allow.size(); i++) allowEntry(ctx, ParseContext.index(s.path("allow"), i), allow.get(i), models, tiers);
+    }
+    String prefer = s.text("prefer");
+    if (prefer != null) model(ctx, s.path("prefer"), prefer, models);
+    List<String> fallback = s.texts("fallback");
+    if (fallback != null) {
+      for (int i = 0; i < fallback.size(); i++) model(ctx, ParseContext.index(s.path("fallback"), i), fallback.get(i), models);
+    }
+    String pii = s.text("pii", "allow");
+    if (pii != null && !PII.contains(pii)) {
+      s.error("pii", "unknown PII policy '" + pii + "'; allowed: " + String.join(", ", PII));
+    }
+    Long ttl = null;
+    if (s.present("cache")) {
+      Section cache = s.section("cache", List.of("ttl_s"));
+      ttl = cache.requiredWhole("ttl_s", 1, MAX_CACHE_TTL_S, "how long a cached response may be served, in seconds");
+    }
+    List<String> block = s.texts("block");
+    if (block != null) {
+      for (int i = 0; i < block.size(); i++) allowEntry(ctx, ParseContext.index(s.path("block"), i), block.get(i), models, tiers);
+    }
+    java.math.BigDecimal maxCost = s.present("max_cost_usd") ? s.decimal("max_cost_usd") : null;
+    if (maxCost != null && maxCost.signum() <= 0) s.error("max_cost_usd", "must be greater than zero");
+    java.time.Duration latency = s.duration("latency_target", false, null);
+    String sensitivity = s.text("sensitivity", "internal");
+    if (sensitivity != null && !SENSITIVITY.contains(sensitivity)) {
+      s.error("sensitivity", "unknown sensitivity '" + sensitivity + "'; allowed: " + String.join(", ", SENSITIVITY));
+    }
+    List<String> exceptionTiers = s.texts("exception_tiers");
+    if (exceptionTiers != null) {
+      for (int i = 0; i < exceptionTiers.size(); i++) {
+        if (!tiers.contains(exceptionTiers.get(i))) {
+          ctx.error(ParseContext.index(s.path("exception_tiers"), i), "no model has tier '" + exceptionTiers.get(i)
+              + "'; tiers in use: " + ParseContext.listOrNone(tiers));
         }
       }
-      String og = s.text("output_guard", "false");
-      if (og != null && !og.equals("true") && !og.equals("false")) s.error("output_guard", "must be true or false");
-      boolean outputGuard = "true".equals(og);
-      out.put(name, new WorkloadClassConfig(name, allow == null ? List.of() : allow, prefer,
-          fallback == null ? List.of() : fallback, pii, ttl, block == null ? List.of() : block, maxCost, latency,
-          sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, outputGuard));
-    });
-    return Collections.unmodifiableMap(out);
+    }
+    String og = s.text("output_guard", "off");
+    String output = og == null ? null : switch (og) {
+      case "true", "redact" -> "redact";
+      case "false", "off" -> "off";
+      case "block" -> "block";
+      default -> {
+        s.error("output_guard", "unknown output guard '" + og + "'; allowed: " + String.join(", ", OUTPUT_GUARD)
+            + " (true means redact, false means off)");
+        yield null;
+      }
+    };
+    return new WorkloadClassConfig(name, allow == null ? List.of() : allow, prefer,
+        fallback == null ? List.of() : fallback, pii, ttl, block == null ? List.of() : block, maxCost, latency,
+        sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, output == null ? "off" : output);
   }
 
   /** Reads {@code classification:}; every class it names must be declared. */

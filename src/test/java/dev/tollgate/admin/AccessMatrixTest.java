@@ -71,6 +71,10 @@ class AccessMatrixTest {
       POST   /admin/v1/exceptions/:id/notes    | Y Y N N N
       POST   /admin/v1/policy/simulate         | Y Y N N N
       GET    /admin/v1/workload-classes        | Y Y Y Y Y
+      POST   /admin/v1/workload-classes        | Y N N N N
+      GET    /admin/v1/workload-classes/:name  | Y Y Y Y Y
+      PUT    /admin/v1/workload-classes/:name  | Y N N N N
+      DELETE /admin/v1/workload-classes/:name  | Y N N N N
       GET    /admin/v1/usage                   | Y Y Y Y Y
       GET    /admin/v1/ledger                  | Y Y Y Y Y
       GET    /admin/v1/prices                  | Y Y Y Y Y

@@ -14,6 +14,7 @@ import java.util.List;
  * @param fallback models to try, in order, when the chosen one fails before answering
  * @param maxCost the most one request may cost in its worst case (null: no cap)
  * @param exceptionTiers tiers this class may use only with an approved exception
+ * @param output what the output guard does with findings in answers
  * @param cacheTtlSeconds how long answers may be cached for this class (null: no cache)
  */
 public record WorkloadClass(
@@ -27,7 +28,7 @@ public record WorkloadClass(
     Duration latencyTarget,
     String sensitivity,
     List<String> exceptionTiers,
-    boolean outputGuard,
+    OutputAction output,
     Long cacheTtlSeconds) {
 
   public WorkloadClass {
@@ -36,6 +37,12 @@ public record WorkloadClass(
     fallback = fallback == null ? List.of() : List.copyOf(fallback);
     exceptionTiers = exceptionTiers == null ? List.of() : List.copyOf(exceptionTiers);
     if (pii == null) pii = PiiAction.ALLOW;
+    if (output == null) output = OutputAction.OFF;
+  }
+
+  /** Whether answers of this class are scanned by the output guard. */
+  public boolean outputGuard() {
+    return output != OutputAction.OFF;
   }
 
   /** Whether this class lets a request use the model (by its name and tier). */

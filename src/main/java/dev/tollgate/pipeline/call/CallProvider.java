@@ -121,6 +121,7 @@ public final class CallProvider {
     private final ClientChannel client;
     private final ModelRoute route;
     private final StreamMeter streamMeter;
+    private final StreamOutputGuard outputGuard;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
     private CallHandle handle;
     private int upstreamStatus;
@@ -133,6 +134,7 @@ public final class CallProvider {
       this.client = request.client;
       this.route = route;
       this.streamMeter = x.stream() ? new StreamMeter(x.clientAskedForUsage(), x.redaction()) : null;
+      this.outputGuard = x.stream() && OutputGuard.on(x) ? new StreamOutputGuard(x) : null;
     }
 
     void start() {
@@ -148,8 +150,18 @@ public final class CallProvider {
       }
       x.markUpstreamCalled();
       handle = route.provider().call(
-          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId(), x.nativeRequest(),
+          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId(), nativeRequest(),
               route.upstream()), this);
+    }
+
+    /**
+     * The client's own request for an adapter that can pass it through, unless a guard changed the
+     * prompt or reads the answer: both work on the OpenAI shape, which a passed-through request and
+     * answer would bypass.
+     */
+    private ProviderAdapter.NativeRequest nativeRequest() {
+      boolean guarded = OutputGuard.on(x) || (x.redaction() != null && !x.redaction().isEmpty());
+      return guarded ? null : x.nativeRequest();
     }
 
     /** True when this attempt's callbacks no longer matter (finished, or replaced by a fallback). */
@@ -185,10 +197,15 @@ public final class CallProvider {
         return;
       }
       byte[] out = streamMeter.accept(chunk);
+      if (outputGuard != null) out = outputGuard.accept(out);
       if (x.ttftMs() == null && streamMeter.sawContent()) x.ttftMs(x.elapsedMs(System.nanoTime()));
       if (out.length > 0) {
         startStream();
         client.write(out);
+      }
+      if (outputGuard != null && outputGuard.stopped()) {
+        stopForOutput();
+        return;
       }
       if (client.writeQueueFull()) {
         handle.pause();
@@ -204,9 +221,22 @@ public final class CallProvider {
         return;
       }
       if (x.stream()) {
-        startStream();
         byte[] rest = streamMeter.remainder();
-        if (rest.length > 0) client.write(rest);
+        if (outputGuard != null) {
+          byte[] guarded = outputGuard.accept(rest);
+          byte[] held = outputGuard.finish();
+          rest = java.util.Arrays.copyOf(guarded, guarded.length + held.length);
+          System.arraycopy(held, 0, rest, guarded.length, held.length);
+        }
+        if (rest.length > 0) {
+          startStream();
+          client.write(rest);
+        }
+        if (outputGuard != null && outputGuard.stopped()) {
+          stopForOutput();
+          return;
+        }
+        startStream();
         TokenUsage usage = streamMeter.reportedUsage();
         if (usage != null) x.usage(usage, false);
         finish(client::end);
@@ -221,7 +251,12 @@ public final class CallProvider {
         }
         meter.complete(x, null);
         byte[] restored = x.redaction() != null && x.redaction().restoresAnything() ? restore(bytes) : bytes;
-        byte[] answer = x.workloadClass() != null && x.workloadClass().outputGuard() ? OutputGuard.redact(restored, x) : restored;
+        OutputGuard.Verdict verdict = OutputGuard.on(x) ? OutputGuard.whole(restored, x) : new OutputGuard.Verdict(restored, null);
+        if (verdict.refusal() != null) {
+          fail(verdict.refusal());
+          return;
+        }
+        byte[] answer = verdict.answer();
         Map<String, String> headers = baseHeaders();
         headers.put("content-type", "application/json");
         headers.put("x-tollgate-cost-usd", x.cost().toUsdString());
@@ -254,6 +289,22 @@ public final class CallProvider {
       }
       if (failure.kind() == UpstreamFailure.Kind.CONNECT) x.usage(TokenUsage.NONE, false); // nothing reached it
       fail(error);
+    }
+
+    /** The output guard found what the class blocks: the stream ends here with an error event, the upstream is dropped. */
+    private void stopForOutput() {
+      TokenUsage usage = streamMeter.reportedUsage();
+      if (usage != null) x.usage(usage, false);
+      x.fail(outputGuard.refusal());
+      finish(() -> {
+        if (!client.started()) {
+          client.sendError(x.error());
+        } else {
+          client.write(sseError(x.error()));
+          client.end();
+        }
+      });
+      if (handle != null) handle.cancel();
     }
 
     void clientGone() {

@@ -18,6 +18,7 @@ public final class Storage implements AutoCloseable {
   private final SqlAuditStore auditStore;
   private final SqlAdminTokenStore adminTokenStore;
   private final SqlExceptionStore exceptionStore;
+  private final SqlWorkloadClassStore workloadClassStore;
 
   private Storage(Database database, SqlLedgerWriter ledgerWriter) {
     this.database = database;
@@ -28,6 +29,7 @@ public final class Storage implements AutoCloseable {
     this.auditStore = new SqlAuditStore(database);
     this.adminTokenStore = new SqlAdminTokenStore(database);
     this.exceptionStore = new SqlExceptionStore(database, java.time.Clock.systemUTC());
+    this.workloadClassStore = new SqlWorkloadClassStore(database, java.time.Clock.systemUTC());
   }
 
   /**
@@ -83,6 +85,11 @@ public final class Storage implements AutoCloseable {
 
   public SqlExceptionStore exceptionStore() {
     return exceptionStore;
+  }
+
+  /** Workload classes made through the admin API. */
+  public SqlWorkloadClassStore workloadClassStore() {
+    return workloadClassStore;
   }
 
   public SqlBudgetStore budgetStore() {
