@@ -3,6 +3,7 @@ package dev.tollgate.provider.gemini;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter;
+import dev.tollgate.provider.shared.Unserved;
 import dev.tollgate.provider.shared.OpenAiShapes;
 import dev.tollgate.provider.shared.TranslatingSink;
 import dev.tollgate.provider.shared.Untranslatable;
@@ -49,6 +50,7 @@ public final class GeminiAdapter implements ProviderAdapter {
 
   @Override
   public CallHandle call(ProviderRequest request, ResponseSink sink) {
+    if (!serves(request.path())) return UpstreamHttp.reply(vertx, 400, Unserved.errorBody(type(), request.path()), sink);
     byte[] body;
     String model;
     try {
