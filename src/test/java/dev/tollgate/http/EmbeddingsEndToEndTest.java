@@ -54,6 +54,9 @@ class EmbeddingsEndToEndTest {
           embed-limited: { provider: fake, upstream: rate-limited, price: { input_per_mtok: 0.02, output_per_mtok: 0 } }
           text-embedding-3-small: { provider: sim }
           claude-haiku:  { provider: claude, upstream: claude-3-haiku-20240307 }
+        workload_classes:
+          redacting: { pii: redact }
+          blocking:  { pii: block }
         teams:
           search: {}
           tight:
@@ -186,6 +189,22 @@ class EmbeddingsEndToEndTest {
     String message = JSON.readTree(r.body()).at("/error/message").asText();
     assertThat(message).contains("POST /v1/embeddings", "claude-haiku", "anthropic").contains("embed-small");
     assertThat(gw.row(r).status()).isEqualTo(RequestStatus.BLOCKED);
+  }
+
+  @Test
+  void theGuardScansEmbeddingInputsLikePrompts() throws Exception {
+    String card = "4111 1111 1111 1111";
+    HttpResponse<String> blocked = gw.post("/v1/embeddings", KEY,
+        "{\"model\":\"embed-small\",\"input\":[\"fine\",\"card " + card + "\"]}", "X-Tollgate-Workload-Class", "blocking");
+    assertThat(blocked.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(blocked.body()).at("/error/code").asText()).isEqualTo("policy_violation");
+
+    HttpResponse<String> redacted = gw.post("/v1/embeddings", KEY,
+        "{\"model\":\"embed-small\",\"input\":\"mail jane.doe@example.com\"}", "X-Tollgate-Workload-Class", "redacting");
+    assertThat(redacted.statusCode()).isEqualTo(200);
+    String sent = upstream.bodies().get(upstream.bodies().size() - 1).path("input").asText();
+    assertThat(sent).contains("[EMAIL_1]").doesNotContain("jane.doe");
+    assertThat(gw.row(redacted).guardFindings()).containsEntry("email", 1);
   }
 
   @Test

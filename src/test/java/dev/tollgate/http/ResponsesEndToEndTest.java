@@ -47,6 +47,8 @@ class ResponsesEndToEndTest {
           busy-reasoner: { provider: fake, upstream: rate-limited, %1$s }
           claude-haiku:  { provider: claude, upstream: claude-3-haiku-20240307 }
           flash:         { provider: gemini, upstream: gemini-2.0-flash }
+        workload_classes:
+          blocking: { pii: block }
         teams:
           agents: {}
         keys:
@@ -184,6 +186,19 @@ class ResponsesEndToEndTest {
     assertThat(r.statusCode()).isEqualTo(429);
     assertThat(JSON.readTree(r.body()).at("/error/message").asText()).contains("Rate limit reached");
     assertThat(gw.row(r).status()).isEqualTo(RequestStatus.ERROR);
+  }
+
+  @Test
+  void theGuardScansInstructionsAndInputItems() throws Exception {
+    int calls = upstream.bodies().size();
+    String body = "{\"model\":\"reasoner\",\"instructions\":\"Reply to jane.doe@example.com\","
+        + "\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"My card is 4111 1111 1111 1111\"}]}]}";
+    HttpResponse<String> r = gw.post("/v1/responses", KEY, body, "X-Tollgate-Workload-Class", "blocking");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("policy_violation");
+    assertThat(gw.row(r).guardFindings()).containsKeys("email", "payment_card");
+    assertThat(upstream.bodies()).hasSize(calls);
   }
 
   @Test
