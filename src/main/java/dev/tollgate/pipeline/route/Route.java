@@ -119,7 +119,7 @@ public final class Route implements Stage {
     String which = x.endpoint() == dev.tollgate.pipeline.Endpoint.RESPONSES
         ? "The Responses API (" + x.endpoint().route() + ") is served only by OpenAI-family providers (openai, azure-openai, "
             + "openai-compatible, simulator)"
-        : x.endpoint().route() + " is served by openai, azure-openai, openai-compatible and simulator providers";
+        : x.endpoint().route() + " is served by openai, azure-openai, openai-compatible, gemini and simulator providers";
     return GatewayError.of(ErrorKind.INVALID_REQUEST,
         which + ", and the model '" + route.name() + "' is served by a provider of type " + type + ". "
             + (able.isEmpty() ? "No model your key may use serves it." : "Use one of: " + String.join(", ", able) + ".")

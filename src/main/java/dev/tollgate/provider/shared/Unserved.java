@@ -13,6 +13,6 @@ public final class Unserved {
     String what = "/responses".equals(path) ? "The Responses API is served only by OpenAI-family providers"
         : "The operation " + path + " is not served by this gateway's " + providerType + " adapter";
     return OpenAiShapes.error(what + " (this model's provider is of type " + providerType + "); use a model served by "
-        + "openai, azure-openai, openai-compatible or simulator.", "invalid_request_error", "invalid_request");
+        + "openai, azure-openai, openai-compatible or simulator" + ("/embeddings".equals(path) ? " (or gemini)" : "") + ".", "invalid_request_error", "invalid_request");
   }
 }
