@@ -103,7 +103,8 @@ public final class Gateway implements AutoCloseable {
         return null;
       }, false);
     }, keys::resume);
-    Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, alerts,
+    PromptEstimator estimator = new PromptEstimator(tokens);
+    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
         new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())));
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
@@ -114,7 +115,7 @@ public final class Gateway implements AutoCloseable {
     }));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock).mount(router);
+    new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock, estimator).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
         pipeline, state::get, exceptions, alerts,
         audit, new dev.tollgate.service.AdminTokenService(storage.adminTokenStore(), clock), storage.database(),

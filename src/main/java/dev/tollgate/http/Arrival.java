@@ -16,6 +16,11 @@ public record Arrival(String requestId, Instant startedAt, long startNanos, Gate
 
   /** The exchange for a chat-completions body (OpenAI wire format, as every inbound protocol is translated to). */
   public Exchange exchange(byte[] openAiBody) {
-    return new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, state, header, openAiBody);
+    return exchange(Endpoint.CHAT_COMPLETIONS, openAiBody);
+  }
+
+  /** The exchange for another OpenAI operation (embeddings, the Responses API), body as the client sent it. */
+  public Exchange exchange(Endpoint endpoint, byte[] body) {
+    return new Exchange(requestId, startedAt, startNanos, endpoint, state, header, body);
   }
 }

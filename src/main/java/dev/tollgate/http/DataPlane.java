@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.domain.key.VirtualKey;
 import dev.tollgate.http.anthropic.AnthropicChannel;
+import dev.tollgate.http.anthropic.AnthropicErrorChannel;
+import dev.tollgate.http.anthropic.CountTokens;
 import dev.tollgate.http.anthropic.AnthropicMessages;
 import dev.tollgate.pipeline.ClientChannel;
 import dev.tollgate.pipeline.Decision;
@@ -14,6 +16,7 @@ import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.GatewayError;
 import dev.tollgate.pipeline.GatewayState;
 import dev.tollgate.pipeline.Pipeline;
+import dev.tollgate.pipeline.PromptEstimator;
 import dev.tollgate.pipeline.authenticate.Authenticate;
 import dev.tollgate.pipeline.ModelRoute;
 import io.vertx.core.buffer.Buffer;
@@ -27,8 +30,9 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The data-plane routes: OpenAI-compatible, and Anthropic's {@code /v1/messages} (translated at the
- * edge, see {@link AnthropicMessages}). A handler only reads the request (bounded by the body limit),
+ * The data-plane routes: OpenAI-compatible (chat completions, embeddings, the Responses API, models),
+ * and Anthropic's {@code /v1/messages} (translated at the edge, see {@link AnthropicMessages}) and
+ * {@code /v1/messages/count_tokens} ({@link CountTokens}). A handler only reads the request (bounded by the body limit),
  * builds the {@link Exchange} and hands it to the {@link Pipeline}; all decisions are the stages'.
  */
 public final class DataPlane {
@@ -40,9 +44,16 @@ public final class DataPlane {
   private final LongSupplier maxBodyBytes;
   private final Clock clock;
   private final Authenticate authenticate;
+  private final PromptEstimator estimator;
 
   public DataPlane(Pipeline pipeline, Supplier<GatewayState> state, LongSupplier maxBodyBytes, Clock clock) {
+    this(pipeline, state, maxBodyBytes, clock, null);
+  }
+
+  /** @param estimator counts prompts for {@code /v1/messages/count_tokens} when no Anthropic provider can */
+  public DataPlane(Pipeline pipeline, Supplier<GatewayState> state, LongSupplier maxBodyBytes, Clock clock, PromptEstimator estimator) {
     this.pipeline = pipeline;
+    this.estimator = estimator;
     this.state = state;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
@@ -52,8 +63,18 @@ public final class DataPlane {
   public void mount(Router router) {
     router.post("/v1/chat/completions").handler(ctx -> receive(ctx.request(), (c, id) -> c,
         (arrival, body) -> pipeline.handle(arrival.exchange(body), arrival.client())));
+    router.post("/v1/embeddings").handler(ctx -> receive(ctx.request(), (c, id) -> c,
+        (arrival, body) -> pipeline.handle(arrival.exchange(Endpoint.EMBEDDINGS, body), arrival.client())));
+    router.post("/v1/responses").handler(ctx -> receive(ctx.request(), (c, id) -> c,
+        (arrival, body) -> pipeline.handle(arrival.exchange(Endpoint.RESPONSES, body), arrival.client())));
     AnthropicMessages messages = new AnthropicMessages(pipeline);
     router.post("/v1/messages").handler(ctx -> receive(ctx.request(), AnthropicChannel::new, messages::handle));
+    if (estimator != null) {
+      CountTokens count = new CountTokens(authenticate, estimator);
+      // Errors in Anthropic's shape; a counted answer is relayed as it is, so not through AnthropicChannel.
+      router.post("/v1/messages/count_tokens").handler(ctx -> receive(ctx.request(),
+          (c, id) -> new AnthropicErrorChannel(c, id), count::handle));
+    }
     router.get("/v1/models").handler(ctx -> models(ctx.request()));
   }
 

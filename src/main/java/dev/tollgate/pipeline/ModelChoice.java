@@ -13,9 +13,17 @@ public final class ModelChoice {
   public static boolean allowed(Exchange x, ModelRoute m) {
     WorkloadClass cls = x.workloadClass();
     boolean privacy = !x.privateOnly() || "private".equals(m.tier());
-    if (!privacy || !x.key().allowsModel(m.name())) return false;
+    if (!privacy || !x.key().allowsModel(m.name()) || !serves(m, x.endpoint())) return false;
     if (cls == null || (cls.permits(m.name(), m.tier()) && !cls.needsException(m.tier()))) return true;
     return unlockedBy(x, m).isPresent();
+  }
+
+  /** True when every place the model is served can serve {@code endpoint} (e.g. embeddings). */
+  public static boolean serves(ModelRoute m, Endpoint endpoint) {
+    for (ModelRoute placement : m.placements()) {
+      if (placement.provider() == null || !placement.provider().serves(endpoint.upstreamPath())) return false;
+    }
+    return true;
   }
 
   /** An active exception covering this request that unlocks the model or its tier. */

@@ -18,6 +18,18 @@ public interface ProviderAdapter extends AutoCloseable {
 
   CallHandle call(ProviderRequest request, ResponseSink sink);
 
+  /**
+   * True when this provider can serve the operation at {@code path} ({@code /chat/completions},
+   * {@code /embeddings}, {@code /responses}). Routing refuses a request for a model whose provider
+   * cannot serve it, rather than sending a request it would get wrong. Chat completions by default.
+   */
+  default boolean serves(String path) {
+    return CHAT_COMPLETIONS.equals(path);
+  }
+
+  /** The upstream path of chat completions, which every adapter serves. */
+  String CHAT_COMPLETIONS = "/chat/completions";
+
   @Override
   void close();
 

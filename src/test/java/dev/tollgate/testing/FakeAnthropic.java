@@ -33,6 +33,8 @@ public final class FakeAnthropic implements AutoCloseable {
   public static final String TEXT = "Hello from Claude.";
   public static final String[] DELTAS = {"Hello", " from", " Claude", "."};
   public static final long INPUT = 20;
+  /** What {@code count_tokens} answers, plus one per message. */
+  public static final long COUNTED = 2095;
   public static final long CACHE_READ = 100;
   public static final long CACHE_WRITE = 30;
   public static final long OUTPUT = 12;
@@ -55,6 +57,22 @@ public final class FakeAnthropic implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /**
+   * Token counting as the reference gives it: {@code {"input_tokens": n}} — here {@link #COUNTED}
+   * plus the number of messages — or, like the real API, a 400 for {@code max_tokens}, which counting does not take.
+   */
+  private static void countTokens(HttpServerResponse resp, Map<String, String> h, JsonNode body) {
+    if (h.get("x-api-key") == null) {
+      error(resp, 401, "authentication_error", "x-api-key header is required");
+    } else if (body.has("max_tokens")) {
+      error(resp, 400, "invalid_request_error", "max_tokens: Extra inputs are not permitted");
+    } else if (!body.path("messages").isArray() || !body.path("model").isTextual()) {
+      error(resp, 400, "invalid_request_error", "messages: Field required");
+    } else {
+      resp.putHeader("content-type", "application/json").end("{\"input_tokens\":" + (COUNTED + body.get("messages").size()) + "}");
+    }
   }
 
   public List<JsonNode> bodies() {
@@ -92,6 +110,10 @@ public final class FakeAnthropic implements AutoCloseable {
       }
       bodies.add(body);
       headers.add(h);
+      if (req.path().equals("/v1/messages/count_tokens")) {
+        countTokens(resp, h, body);
+        return;
+      }
       if (!req.path().equals("/v1/messages")) {
         error(resp, 404, "not_found_error", "Not found");
         return;

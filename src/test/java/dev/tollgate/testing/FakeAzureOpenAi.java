@@ -15,7 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * with the key in {@code api-key}, answering in the OpenAI wire format with Azure's own touches (the
  * stream opens with a chunk of empty choices carrying {@code prompt_filter_results}; errors carry
  * Azure's codes such as {@code DeploymentNotFound}). Deployment {@code gpt4o-prod} exists;
- * {@code throttled} answers 429.
+ * {@code throttled} answers 429; {@code embed-prod} answers {@code …/embeddings}. The Responses API
+ * is on the v1 surface, {@code POST /openai/v1/responses} with the deployment as the body's model
+ * (answered by {@link FakeResponses}).
  */
 public final class FakeAzureOpenAi implements AutoCloseable {
 
@@ -24,6 +26,7 @@ public final class FakeAzureOpenAi implements AutoCloseable {
   public static final long CACHED = 10;
   public static final long COMPLETION = 7;
   public static final long REASONING = 3;
+  public static final long EMBEDDING_TOKENS = 5;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +65,15 @@ public final class FakeAzureOpenAi implements AutoCloseable {
         resp.setStatusCode(401).end("{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key or wrong API endpoint.\"}}");
         return;
       }
+      if (req.path().equals("/openai/v1/responses")) {
+        // Azure's v1 surface: no api-version, the deployment named as the body's model.
+        if (!body.path("model").asText().equals("gpt4o-prod")) {
+          resp.setStatusCode(404).end("{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"The API deployment for this resource does not exist.\"}}");
+        } else {
+          FakeResponses.answer(vertx, req, resp, body);
+        }
+        return;
+      }
       String version = req.getParam("api-version");
       if (version == null) {
         resp.setStatusCode(404).end("{\"error\":{\"code\":\"404\",\"message\":\"Resource not found\"}}");
@@ -71,6 +83,12 @@ public final class FakeAzureOpenAi implements AutoCloseable {
       if (path.equals("/openai/deployments/throttled/chat/completions")) {
         resp.setStatusCode(429).putHeader("retry-after", "1").end("{\"error\":{\"code\":\"429\",\"message\":\"Requests to the ChatCompletions_Create "
             + "Operation under Azure OpenAI API version " + version + " have exceeded token rate limit of your current pricing tier.\"}}");
+        return;
+      }
+      if (path.equals("/openai/deployments/embed-prod/embeddings")) {
+        resp.end("{\"data\":[{\"embedding\":[-0.0067,0.0031,-0.0117],\"index\":0,\"object\":\"embedding\"}],"
+            + "\"model\":\"text-embedding-3-small\",\"object\":\"list\",\"usage\":{\"prompt_tokens\":" + EMBEDDING_TOKENS
+            + ",\"total_tokens\":" + EMBEDDING_TOKENS + "}}");
         return;
       }
       if (!path.equals("/openai/deployments/gpt4o-prod/chat/completions")) {

@@ -60,6 +60,27 @@ public final class FakeGemini implements AutoCloseable {
     return received.size();
   }
 
+  /**
+   * {@code batchEmbedContents} as the reference gives it: one {@code {"values":[…]}} per request, in
+   * order, of {@code outputDimensionality} values (4 if not given), and — like the real API — no
+   * token count. Each request must name the model of the path.
+   */
+  private static void embed(HttpServerResponse resp, String path, JsonNode body) {
+    String model = path.substring("/v1beta/".length(), path.lastIndexOf(':'));
+    var root = JSON.createObjectNode();
+    var embeddings = root.putArray("embeddings");
+    for (JsonNode r : body.path("requests")) {
+      if (!model.equals(r.path("model").asText()) || !r.at("/content/parts/0/text").isTextual()) {
+        error(resp, 400, "INVALID_ARGUMENT", "* BatchEmbedContentsRequest.requests[0].model: the model must match the path");
+        return;
+      }
+      var values = embeddings.addObject().putArray("values");
+      int dims = r.path("outputDimensionality").asInt(4);
+      for (int d = 0; d < dims; d++) values.add(0.25 * (d + 1) * (embeddings.size() % 2 == 0 ? -1 : 1));
+    }
+    resp.end(root.toString());
+  }
+
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(buf -> {
       HttpServerResponse resp = req.response().putHeader("content-type", "application/json; charset=UTF-8");
@@ -82,6 +103,10 @@ public final class FakeGemini implements AutoCloseable {
         return;
       }
       String path = req.path();
+      if (path.startsWith("/v1beta/models/") && path.endsWith(":batchEmbedContents")) {
+        embed(resp, path, body);
+        return;
+      }
       boolean stream = path.endsWith(":streamGenerateContent");
       if (!path.startsWith("/v1beta/models/") || !(stream || path.endsWith(":generateContent"))
           || (stream && !"sse".equals(req.getParam("alt")))) {

@@ -28,6 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code hang} — never answers;
  *   <li>{@code echo} — answers with the last message's text (streamed in 3-character pieces).
  * </ul>
+ *
+ * <p>It also answers {@code POST …/embeddings} and {@code POST …/responses} (see {@link FakeResponses});
+ * {@code rate-limited} and {@code broken} fail there too.
  */
 public final class FakeOpenAi implements AutoCloseable {
 
@@ -35,6 +38,8 @@ public final class FakeOpenAi implements AutoCloseable {
   public static final long PROMPT_TOKENS = 12;
   public static final long CACHED_TOKENS = 4;
   public static final long COMPLETION_TOKENS = 5;
+  /** Prompt tokens an embeddings answer reports per input. */
+  public static final long EMBEDDING_TOKENS = 8;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,6 +83,15 @@ public final class FakeOpenAi implements AutoCloseable {
       boolean stream = body.path("stream").asBoolean(false);
       boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
       HttpServerResponse resp = req.response();
+      if (req.path().endsWith("/embeddings") && !failure(model, resp)) {
+        resp.putHeader("content-type", "application/json").end(embeddings(body).toString());
+        return;
+      }
+      if (req.path().endsWith("/responses") && !failure(model, resp)) {
+        FakeResponses.answer(vertx, req, resp, body);
+        return;
+      }
+      if (req.path().endsWith("/embeddings") || req.path().endsWith("/responses")) return;
       switch (model) {
         case "rate-limited" -> resp.setStatusCode(429).putHeader("content-type", "application/json")
             .end("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
@@ -149,6 +163,40 @@ public final class FakeOpenAi implements AutoCloseable {
         }
       }
     });
+  }
+
+  /** The shared failures ({@code rate-limited}, {@code broken}) on any path; true if one was sent. */
+  private static boolean failure(String model, HttpServerResponse resp) {
+    switch (model) {
+      case "rate-limited" -> resp.setStatusCode(429).putHeader("content-type", "application/json")
+          .end("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+      case "broken" -> resp.setStatusCode(500).putHeader("content-type", "text/plain").end("upstream exploded");
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * An embeddings answer as the API reference shows it: one {@code embedding} object per input (a
+   * string counts as one input), three floats each (the dimensions asked for, if any), and
+   * {@code usage} with {@link #EMBEDDING_TOKENS} per input.
+   */
+  private static ObjectNode embeddings(JsonNode body) {
+    JsonNode input = body.path("input");
+    int n = input.isArray() && input.size() > 0 && !input.get(0).isIntegralNumber() ? input.size() : 1;
+    int dims = body.path("dimensions").asInt(3);
+    ObjectNode root = JSON.createObjectNode().put("object", "list");
+    var data = root.putArray("data");
+    for (int i = 0; i < n; i++) {
+      ObjectNode e = data.addObject().put("object", "embedding").put("index", i);
+      var v = e.putArray("embedding");
+      for (int d = 0; d < dims; d++) v.add(new java.math.BigDecimal("0.0023064255").add(java.math.BigDecimal.valueOf(i + d)));
+    }
+    root.put("model", body.path("model").asText());
+    root.putObject("usage").put("prompt_tokens", EMBEDDING_TOKENS * n).put("total_tokens", EMBEDDING_TOKENS * n);
+    return root;
   }
 
   private static void startStream(HttpServerResponse resp) {

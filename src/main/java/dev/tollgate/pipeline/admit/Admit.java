@@ -258,7 +258,8 @@ public final class Admit implements Stage {
     long prompt = x.promptTokens(() -> estimator.promptTokens(route.upstream(), x.body()));
     if (!openAiTokenizer(route.upstream())) prompt = prompt * policy.safetyPercent() / 100;
     long output = requestedMaxOutput(x);
-    if (output <= 0) output = route.maxOutputTokens() != null ? route.maxOutputTokens() : policy.defaultOutputTokens();
+    if (x.endpoint() == dev.tollgate.pipeline.Endpoint.EMBEDDINGS) output = 0; // an embedding has no output tokens
+    else if (output <= 0) output = route.maxOutputTokens() != null ? route.maxOutputTokens() : policy.defaultOutputTokens();
     long nanos = CostCalculator.cost(route.price(), TokenUsage.of(prompt, output)).nanos();
     return new Consumption(prompt, output, nanos, 1);
   }
@@ -267,6 +268,7 @@ public final class Admit implements Stage {
     var body = x.body();
     if (body.path("max_completion_tokens").canConvertToLong()) return body.get("max_completion_tokens").asLong();
     if (body.path("max_tokens").canConvertToLong()) return body.get("max_tokens").asLong();
+    if (body.path("max_output_tokens").canConvertToLong()) return body.get("max_output_tokens").asLong(); // Responses API
     return 0;
   }
 

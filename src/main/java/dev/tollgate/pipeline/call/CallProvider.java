@@ -140,7 +140,10 @@ public final class CallProvider {
     void start() {
       ObjectNode upstreamBody = x.body().deepCopy();
       upstreamBody.put("model", route.upstream());
-      if (x.stream()) upstreamBody.withObject("/stream_options").put("include_usage", true);
+      // Only chat completions need asking for usage; a Responses stream reports it in response.completed.
+      if (x.stream() && x.endpoint() == dev.tollgate.pipeline.Endpoint.CHAT_COMPLETIONS) {
+        upstreamBody.withObject("/stream_options").put("include_usage", true);
+      }
       byte[] bytes;
       try {
         bytes = JSON.writeValueAsBytes(upstreamBody);
@@ -282,7 +285,7 @@ public final class CallProvider {
         if (usage != null) x.usage(usage, false);
         x.fail(GatewayError.of(ErrorKind.UPSTREAM_STREAM_BROKEN, error.message()));
         finish(() -> {
-          client.write(sseError(x.error()));
+          client.write(x.endpoint() == dev.tollgate.pipeline.Endpoint.RESPONSES ? responsesError(x.error()) : sseError(x.error()));
           client.end();
         });
         return;
@@ -411,5 +414,12 @@ public final class CallProvider {
     err.put("type", error.kind().type());
     err.put("code", error.kind().code());
     return ("data: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The Responses API's own stream error event: {@code event: error} with a typed payload. */
+  static byte[] responsesError(GatewayError error) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("type", "error").put("code", error.kind().code()).put("message", error.message()).putNull("param");
+    return ("event: error\ndata: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
   }
 }

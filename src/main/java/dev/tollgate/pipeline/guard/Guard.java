@@ -1,6 +1,7 @@
 package dev.tollgate.pipeline.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tollgate.domain.guard.Finding;
@@ -16,6 +17,7 @@ import dev.tollgate.pipeline.Stage;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Looks for personal data and secrets in the prompt (emails, phone numbers, payment cards, IBANs,
@@ -23,7 +25,8 @@ import java.util.TreeMap;
  * ({@code allow}), replace them by placeholders before the prompt leaves and put the allowed ones back
  * in the answer ({@code redact}), send the request to a private-tier model only ({@code route_private}),
  * or refuse it naming the kinds found — never the values ({@code block}). Requests without a class are
- * not scanned.
+ * not scanned. Chat messages, and the instructions and input of embeddings and Responses API requests,
+ * are scanned alike.
  */
 public final class Guard implements Stage {
 
@@ -37,21 +40,10 @@ public final class Guard implements Stage {
     PiiAction action = cls.pii();
     Map<String, Integer> counts = new TreeMap<>();
     Redactor.Session session = action == PiiAction.REDACT ? redactor.session() : null;
-    for (JsonNode message : x.body().path("messages")) {
-      if (!(message instanceof ObjectNode m)) continue;
-      JsonNode content = m.get("content");
-      if (content != null && content.isTextual()) {
-        String redacted = scan(content.asText(), counts, session);
-        if (session != null) m.set("content", TextNode.valueOf(redacted));
-      } else if (content != null && content.isArray()) {
-        for (JsonNode part : content) {
-          if (part instanceof ObjectNode p && p.path("text").isTextual()) {
-            String redacted = scan(p.get("text").asText(), counts, session);
-            if (session != null) p.set("text", TextNode.valueOf(redacted));
-          }
-        }
-      }
-    }
+    forEachText(x.body(), text -> {
+      String redacted = scan(text, counts, session);
+      return session != null ? redacted : text;
+    });
     x.findings(counts);
     if (counts.isEmpty()) return Decision.CONTINUE;
     return switch (action) {
@@ -69,6 +61,37 @@ public final class Guard implements Stage {
               + "' does not allow to leave. Remove it and send the request again.",
           Map.of("findings", List.copyOf(counts.keySet()))));
     };
+  }
+
+  /**
+   * Hands every prompt text to {@code scan} and puts back what it returns: chat messages' contents
+   * and text parts; the {@code instructions} and {@code input} of embeddings and Responses API
+   * requests (a string, strings, or input items with text content). Token-id arrays hold no text.
+   */
+  private static void forEachText(ObjectNode body, UnaryOperator<String> scan) {
+    for (JsonNode message : body.path("messages")) {
+      if (message instanceof ObjectNode m) content(m, scan);
+    }
+    if (body.path("instructions").isTextual()) body.set("instructions", TextNode.valueOf(scan.apply(body.get("instructions").asText())));
+    JsonNode input = body.get("input");
+    if (input != null && input.isTextual()) body.set("input", TextNode.valueOf(scan.apply(input.asText())));
+    else if (input instanceof ArrayNode items) {
+      for (int i = 0; i < items.size(); i++) {
+        JsonNode item = items.get(i);
+        if (item.isTextual()) items.set(i, TextNode.valueOf(scan.apply(item.asText())));
+        else if (item instanceof ObjectNode o) content(o, scan);
+      }
+    }
+  }
+
+  private static void content(ObjectNode holder, UnaryOperator<String> scan) {
+    JsonNode content = holder.get("content");
+    if (content != null && content.isTextual()) holder.set("content", TextNode.valueOf(scan.apply(content.asText())));
+    else if (content != null && content.isArray()) {
+      for (JsonNode part : content) {
+        if (part instanceof ObjectNode p && p.path("text").isTextual()) p.set("text", TextNode.valueOf(scan.apply(p.get("text").asText())));
+      }
+    }
   }
 
   private String scan(String text, Map<String, Integer> counts, Redactor.Session session) {

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  * {@code usage} (sent in the last chunk because the gateway asks for {@code include_usage}) and keeps
  * the generated text, so that output tokens can be counted if the stream breaks before usage comes.
  * The usage-only chunk (empty {@code choices}) is dropped again when the client did not ask for it.
+ * A Responses API stream (typed events, usage inside {@code response.completed}) is read the same
+ * way and relayed unchanged.
  */
 public final class StreamMeter {
 
@@ -129,6 +131,10 @@ public final class StreamMeter {
     } catch (IOException e) {
       return KEEP; // not ours to judge: pass it on unchanged
     }
+    if (chunk.path("type").isTextual() && !chunk.has("choices")) {
+      responsesEvent(chunk);
+      return KEEP;
+    }
     TokenUsage usage = OpenAiUsage.parse(chunk.get("usage"));
     if (usage != null) reported = usage;
     JsonNode choices = chunk.get("choices");
@@ -143,6 +149,26 @@ public final class StreamMeter {
     if (chunk.hasNonNull("id")) lastChunkId = chunk.get("id").asText();
     if (chunk.hasNonNull("model")) lastModel = chunk.get("model").asText();
     return changed ? ("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8) : KEEP;
+  }
+
+  /**
+   * One event of a Responses API stream ({@code event: response.…}, a typed JSON payload): the text
+   * deltas are kept for an estimate, and the usage comes with the final {@code response.completed}
+   * (or {@code response.incomplete} / {@code response.failed}) inside its {@code response}.
+   */
+  private void responsesEvent(JsonNode event) {
+    switch (event.get("type").asText()) {
+      case "response.output_text.delta", "response.refusal.delta", "response.function_call_arguments.delta",
+          "response.reasoning_summary_text.delta", "response.reasoning_text.delta" -> {
+        if (event.path("delta").isTextual()) append(event.get("delta").asText());
+      }
+      case "response.completed", "response.incomplete", "response.failed" -> {
+        TokenUsage usage = OpenAiUsage.parse(event.path("response").get("usage"));
+        if (usage != null) reported = usage;
+        done = true;
+      }
+      default -> { }
+    }
   }
 
   /** Puts allowed placeholders back into a choice's delta; true if the event changed. */

@@ -92,6 +92,7 @@ public final class Route implements Stage {
               + String.join(", ", usable(x).stream().filter(m -> !cls.needsException(m.tier())).map(ModelRoute::name).toList()) + ".",
           Map.of("workload_class", cls.name(), "tier", route.tier(), "request_exception", "POST /admin/v1/exceptions")));
     }
+    if (!ModelChoice.serves(route, x.endpoint())) return Decision.stop(unserved(x, route));
     x.routed(route, reason);
     x.fallbacks(fallbacks(x, route));
     return Decision.CONTINUE;
@@ -109,6 +110,21 @@ public final class Route implements Stage {
       out.add(m);
     }
     return out;
+  }
+
+  /** A model whose provider cannot serve this endpoint: said plainly, with the models that can. */
+  private static GatewayError unserved(Exchange x, ModelRoute route) {
+    String type = route.placements().get(0).provider().type();
+    List<String> able = usable(x).stream().map(ModelRoute::name).toList();
+    String which = x.endpoint() == dev.tollgate.pipeline.Endpoint.RESPONSES
+        ? "The Responses API (" + x.endpoint().route() + ") is served only by OpenAI-family providers (openai, azure-openai, "
+            + "openai-compatible, simulator)"
+        : x.endpoint().route() + " is served by openai, azure-openai, openai-compatible, gemini and simulator providers";
+    return GatewayError.of(ErrorKind.INVALID_REQUEST,
+        which + ", and the model '" + route.name() + "' is served by a provider of type " + type + ". "
+            + (able.isEmpty() ? "No model your key may use serves it." : "Use one of: " + String.join(", ", able) + ".")
+            + (x.endpoint() == dev.tollgate.pipeline.Endpoint.RESPONSES ? " Or send this model chat requests (/v1/chat/completions or /v1/messages)." : ""),
+        Map.of("provider_type", type, "endpoint", x.endpoint().route()));
   }
 
   private static List<ModelRoute> usable(Exchange x) {

@@ -6,6 +6,7 @@ import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.port.TokenCounter;
 import dev.tollgate.provider.shared.OpenAiShapes;
 import dev.tollgate.provider.shared.TranslatingSink;
+import dev.tollgate.provider.shared.Unserved;
 import dev.tollgate.provider.shared.Untranslatable;
 import dev.tollgate.provider.shared.UpstreamHttp;
 import io.vertx.core.Vertx;
@@ -28,6 +29,8 @@ import java.util.function.Function;
 public final class AnthropicAdapter implements ProviderAdapter {
 
   static final String PROTOCOL = "anthropic";
+  /** The upstream path of Anthropic's token counting, relative to the Messages API. */
+  public static final String COUNT_TOKENS = "/messages/count_tokens";
   private static final int FALLBACK_MAX_TOKENS = 4096;
 
   private final Vertx vertx;
@@ -65,8 +68,16 @@ public final class AnthropicAdapter implements ProviderAdapter {
     return PROTOCOL;
   }
 
+  /** Chat (Messages) and Anthropic's own token counting. */
+  @Override
+  public boolean serves(String path) {
+    return CHAT_COMPLETIONS.equals(path) || COUNT_TOKENS.equals(path);
+  }
+
   @Override
   public CallHandle call(ProviderRequest request, ResponseSink sink) {
+    if (COUNT_TOKENS.equals(request.path())) return countTokens(request, sink);
+    if (!serves(request.path())) return UpstreamHttp.reply(vertx, 400, Unserved.errorBody(type(), request.path()), sink);
     boolean nativeClient = request.nativeRequest() != null && PROTOCOL.equals(request.nativeRequest().protocol());
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
@@ -124,6 +135,33 @@ public final class AnthropicAdapter implements ProviderAdapter {
       }
     }, request.stream());
     return http.post(messagesUrl, headers, body, translating);
+  }
+
+  /**
+   * {@code POST /v1/messages/count_tokens}: the Anthropic client's own body, model renamed, and the
+   * answer ({@code {"input_tokens": n}} or Anthropic's error) relayed untranslated.
+   */
+  private CallHandle countTokens(ProviderRequest request, ResponseSink sink) {
+    if (request.nativeRequest() == null) {
+      return UpstreamHttp.reply(vertx, 400, OpenAiShapes.error("Token counting takes an Anthropic Messages body.",
+          "invalid_request_error", "invalid_request"), sink);
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("accept", "application/json");
+    headers.put("x-api-key", config.apiKey());
+    String version = config.setting("anthropic_version");
+    headers.put("anthropic-version", version == null ? "2023-06-01" : version);
+    headers.putAll(request.nativeRequest().headers());
+    if (config.headers() != null) headers.putAll(config.headers());
+    byte[] body;
+    try {
+      body = AnthropicRequests.withModel(request.nativeRequest().body(), request.upstreamModel());
+    } catch (IOException e) {
+      return UpstreamHttp.reply(vertx, 400, OpenAiShapes.error("The request body could not be read: " + e.getMessage(),
+          "invalid_request_error", "invalid_request"), sink);
+    }
+    return http.post(messagesUrl + "/count_tokens", headers, body, sink);
   }
 
   @Override

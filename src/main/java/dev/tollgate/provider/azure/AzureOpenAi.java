@@ -4,6 +4,7 @@ import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter.ProviderRequest;
 import dev.tollgate.provider.openai.OpenAiAdapter;
+import dev.tollgate.provider.openai.OpenAiPaths;
 import dev.tollgate.provider.shared.UpstreamHttp;
 import io.vertx.core.Vertx;
 import java.net.URLEncoder;
@@ -14,7 +15,10 @@ import java.util.Map;
  * Azure OpenAI: the OpenAI wire format, addressed per deployment. A model's {@code upstream} name is
  * the deployment, so a request goes to
  * {@code {base_url}/openai/deployments/{deployment}/chat/completions?api-version={api_version}}
- * with the resource key in {@code api-key}. Everything else is {@link OpenAiAdapter}'s.
+ * with the resource key in {@code api-key}; embeddings likewise at {@code …/{deployment}/embeddings}.
+ * The Responses API is on Azure's v1 surface, {@code {base_url}/openai/v1/responses}, with the
+ * deployment as the body's {@code model} (which routing has already set). Everything else is
+ * {@link OpenAiAdapter}'s.
  */
 public final class AzureOpenAi implements OpenAiAdapter.Target {
 
@@ -36,6 +40,8 @@ public final class AzureOpenAi implements OpenAiAdapter.Target {
 
   @Override
   public String uri(ProviderRequest request) {
+    // The Responses API lives on Azure's v1 surface: one path for the resource, the deployment named as the body's model.
+    if (OpenAiPaths.RESPONSES.equals(request.path())) return base + "/openai/v1/responses";
     String deployment = URLEncoder.encode(request.upstreamModel(), StandardCharsets.UTF_8).replace("+", "%20");
     return base + "/openai/deployments/" + deployment + request.path() + "?api-version=" + apiVersion;
   }

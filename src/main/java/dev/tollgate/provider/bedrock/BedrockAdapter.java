@@ -4,6 +4,7 @@ import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.port.TokenCounter;
+import dev.tollgate.provider.shared.Unserved;
 import dev.tollgate.provider.shared.OpenAiShapes;
 import dev.tollgate.provider.shared.TranslatingSink;
 import dev.tollgate.provider.shared.Untranslatable;
@@ -56,6 +57,7 @@ public final class BedrockAdapter implements ProviderAdapter {
 
   @Override
   public CallHandle call(ProviderRequest request, ResponseSink sink) {
+    if (!serves(request.path())) return UpstreamHttp.reply(vertx, 400, Unserved.errorBody(type(), request.path()), sink);
     byte[] body;
     String model;
     try {

@@ -3,6 +3,8 @@ package dev.tollgate.provider.gemini;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter;
+import dev.tollgate.provider.openai.OpenAiPaths;
+import dev.tollgate.provider.shared.Unserved;
 import dev.tollgate.provider.shared.OpenAiShapes;
 import dev.tollgate.provider.shared.TranslatingSink;
 import dev.tollgate.provider.shared.Untranslatable;
@@ -20,6 +22,7 @@ import java.util.Map;
  * {@code :streamGenerateContent?alt=sse} for a stream, key in {@code x-goog-api-key}. The OpenAI
  * request is translated ({@link GeminiRequests}) or refused with a 400 naming what cannot be; the
  * answer comes back in the OpenAI wire format ({@link GeminiAnswers}, {@link GeminiStream}).
+ * Embeddings go to {@code :batchEmbedContents} ({@link GeminiEmbeddings}).
  */
 public final class GeminiAdapter implements ProviderAdapter {
 
@@ -47,16 +50,23 @@ public final class GeminiAdapter implements ProviderAdapter {
     return "gemini";
   }
 
+  /** Chat (generateContent) and embeddings (batchEmbedContents). */
+  @Override
+  public boolean serves(String path) {
+    return CHAT_COMPLETIONS.equals(path) || OpenAiPaths.EMBEDDINGS.equals(path);
+  }
+
   @Override
   public CallHandle call(ProviderRequest request, ResponseSink sink) {
+    if (!serves(request.path())) return UpstreamHttp.reply(vertx, 400, Unserved.errorBody(type(), request.path()), sink);
+    if (OpenAiPaths.EMBEDDINGS.equals(request.path())) return embed(request, sink);
     byte[] body;
     String model;
     try {
       var openAi = OpenAiShapes.JSON.readTree(request.body());
       String gaps = Untranslatable.gapsIn(openAi);
       if (gaps != null) throw new Untranslatable(gaps);
-      model = request.upstreamModel() != null ? request.upstreamModel() : openAi.path("model").asText();
-      if (model.startsWith("models/")) model = model.substring("models/".length());
+      model = modelOf(request, openAi);
       body = OpenAiShapes.JSON.writeValueAsBytes(GeminiRequests.fromOpenAi(openAi));
     } catch (Untranslatable e) {
       return UpstreamHttp.reply(vertx, 400, Untranslatable.errorBody("Gemini", e.getMessage()), sink);
@@ -66,12 +76,7 @@ public final class GeminiAdapter implements ProviderAdapter {
     }
     String url = base + "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
         + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    headers.put("accept", request.stream() ? "text/event-stream" : "application/json");
-    headers.put("x-goog-api-key", config.apiKey());
-    if (config.headers() != null) headers.putAll(config.headers());
-    headers.putAll(request.headers());
+    Map<String, String> headers = headers(request.stream(), request);
     long created = clock.instant().getEpochSecond();
     TranslatingSink translating = new TranslatingSink(sink, new TranslatingSink.Vendor() {
       @Override
@@ -95,6 +100,61 @@ public final class GeminiAdapter implements ProviderAdapter {
       }
     }, request.stream());
     return http.post(url, headers, body, translating);
+  }
+
+  private CallHandle embed(ProviderRequest request, ResponseSink sink) {
+    byte[] body;
+    String model;
+    boolean base64;
+    try {
+      var openAi = OpenAiShapes.JSON.readTree(request.body());
+      model = modelOf(request, openAi);
+      base64 = "base64".equals(openAi.path("encoding_format").asText());
+      body = OpenAiShapes.JSON.writeValueAsBytes(GeminiEmbeddings.request(openAi, model));
+    } catch (Untranslatable e) {
+      return UpstreamHttp.reply(vertx, 400, Untranslatable.errorBody("Gemini", e.getMessage()), sink);
+    } catch (IOException e) {
+      return UpstreamHttp.reply(vertx, 400, OpenAiShapes.error("The request body could not be read: " + e.getMessage(),
+          "invalid_request_error", "invalid_request"), sink);
+    }
+    String url = base + "/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8) + ":batchEmbedContents";
+    TranslatingSink translating = new TranslatingSink(sink, new TranslatingSink.Vendor() {
+      @Override
+      public String name() {
+        return "Gemini";
+      }
+
+      @Override
+      public byte[] completion(byte[] answer) throws IOException {
+        return GeminiEmbeddings.answer(answer, model, base64);
+      }
+
+      @Override
+      public byte[] error(int status, Map<String, String> headers, byte[] answer) {
+        return GeminiAnswers.error(status, answer);
+      }
+
+      @Override
+      public TranslatingSink.StreamTranslator stream() {
+        throw new IllegalStateException("embeddings are never streamed");
+      }
+    }, false);
+    return http.post(url, headers(false, request), body, translating);
+  }
+
+  private static String modelOf(ProviderRequest request, com.fasterxml.jackson.databind.JsonNode openAi) {
+    String model = request.upstreamModel() != null ? request.upstreamModel() : openAi.path("model").asText();
+    return model.startsWith("models/") ? model.substring("models/".length()) : model;
+  }
+
+  private Map<String, String> headers(boolean stream, ProviderRequest request) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("accept", stream ? "text/event-stream" : "application/json");
+    headers.put("x-goog-api-key", config.apiKey());
+    if (config.headers() != null) headers.putAll(config.headers());
+    headers.putAll(request.headers());
+    return headers;
   }
 
   @Override

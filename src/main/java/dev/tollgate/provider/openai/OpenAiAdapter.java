@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * OpenAI and every server that speaks its wire format (vLLM, Ollama, llama.cpp, LM Studio, Azure
- * OpenAI…). Bodies and streams pass through untouched in both directions; the provider key is added
- * here and never leaves this class. One pooled, keep-alive client per provider.
+ * OpenAI…): chat completions, embeddings and the Responses API. Bodies and streams pass through
+ * untouched in both directions; the provider key is added here and never leaves this class. One pooled, keep-alive client per provider.
  *
  * <p>Where the request's URL and credentials go differs by service; a {@link Target} says it (plain
  * OpenAI by default: {@code base_url + path} with a bearer key).
@@ -68,6 +68,12 @@ public final class OpenAiAdapter implements ProviderAdapter {
   @Override
   public String type() {
     return config.type().wire();
+  }
+
+  /** Chat completions, embeddings and the Responses API: all passed through as they are. */
+  @Override
+  public boolean serves(String path) {
+    return OpenAiPaths.SERVED.contains(path);
   }
 
   @Override

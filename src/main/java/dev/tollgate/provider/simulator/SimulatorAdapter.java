@@ -8,6 +8,7 @@ import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.SimulatorConfig;
 import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.port.TokenCounter;
+import dev.tollgate.provider.openai.OpenAiPaths;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A provider that needs no network and no key: deterministic fake completions in the OpenAI wire
- * format, with configurable latency, time to first token, tokens per second, output length and
+ * format (and embeddings, {@link SimulatedEmbeddings}, and Responses API answers, {@link SimulatedResponses}), with configurable latency, time to first token, tokens per second, output length and
  * error rate. The demo and the benchmarks run on it. The same prompt and settings always give the
  * same text; usage is exact (each generated word is one token in both of OpenAI's encodings).
  */
@@ -35,12 +36,16 @@ public final class SimulatorAdapter implements ProviderAdapter {
   private final SimulatorConfig sim;
   private final TokenCounter tokens;
   private final AtomicLong calls = new AtomicLong();
+  private final SimulatedEmbeddings embeddings;
+  private final SimulatedResponses responses;
 
   public SimulatorAdapter(Vertx vertx, ProviderConfig config, TokenCounter tokens) {
     this.vertx = vertx;
     this.config = config;
     this.sim = config.simulator() == null ? SimulatorConfig.defaults() : config.simulator();
     this.tokens = tokens;
+    this.embeddings = new SimulatedEmbeddings(tokens, sim.seed());
+    this.responses = new SimulatedResponses(tokens);
   }
 
   @Override
@@ -63,14 +68,21 @@ public final class SimulatorAdapter implements ProviderAdapter {
     }
     long callNo = calls.incrementAndGet();
     String model = body.path("model").asText("simulated");
-    String prompt = promptText(body);
-    long promptTokens = promptTokens(model, body);
-    int maxTokens = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(Integer.MAX_VALUE));
-    int outputTokens = Math.max(0, Math.min(sim.outputTokens(), maxTokens));
+    if (!serves(request.path())) {
+      return reply(sink, 404, error("The simulator does not serve " + request.path() + ".", "invalid_request_error"), 0);
+    }
     if (sim.errorRate() > 0 && new SplittableRandom(sim.seed() * 31 + callNo).nextDouble() < sim.errorRate()) {
       return reply(sink, 500, error("The simulator failed this call on purpose (error_rate " + sim.errorRate() + ").", "server_error"),
           sim.latency().toMillis());
     }
+    if (OpenAiPaths.EMBEDDINGS.equals(request.path())) {
+      return reply(sink, 200, embeddings.answer(body), sim.latency().toMillis() + sim.ttft().toMillis());
+    }
+    if (OpenAiPaths.RESPONSES.equals(request.path())) return respond(request, body, model, callNo, sink);
+    String prompt = promptText(body);
+    long promptTokens = promptTokens(model, body);
+    int maxTokens = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(Integer.MAX_VALUE));
+    int outputTokens = Math.max(0, Math.min(sim.outputTokens(), maxTokens));
     String[] words = words(prompt, outputTokens);
     String id = "chatcmpl-sim" + Long.toHexString(sim.seed() ^ prompt.hashCode() ^ callNo);
     if (!request.stream()) {
@@ -83,8 +95,30 @@ public final class SimulatorAdapter implements ProviderAdapter {
     return stream;
   }
 
+  /** Chat completions, embeddings and the Responses API, like an OpenAI-family provider. */
+  @Override
+  public boolean serves(String path) {
+    return OpenAiPaths.SERVED.contains(path);
+  }
+
   @Override
   public void close() {}
+
+  /** A Responses API call: the whole response, or its events one per word at the configured pace. */
+  private CallHandle respond(ProviderRequest request, JsonNode body, String model, long callNo, ResponseSink sink) {
+    String prompt = SimulatedResponses.promptText(body);
+    int max = body.path("max_output_tokens").asInt(Integer.MAX_VALUE);
+    String[] words = words(prompt, Math.max(0, Math.min(sim.outputTokens(), max)));
+    long inputTokens = responses.inputTokens(model, body);
+    String id = "resp_sim" + Long.toHexString(sim.seed() ^ prompt.hashCode() ^ callNo);
+    long delay = sim.latency().toMillis() + sim.ttft().toMillis();
+    if (!request.stream()) {
+      return reply(sink, 200, responses.whole(id, model, body, words, inputTokens), delay + generationMillis(words.length));
+    }
+    Events events = new Events(sink, responses.events(id, model, body, words, inputTokens));
+    events.schedule(delay, events::begin);
+    return events;
+  }
 
   private long generationMillis(int outputTokens) {
     return sim.tokensPerSecond() <= 0 ? 0 : (long) (outputTokens * 1000 / sim.tokensPerSecond());
@@ -157,6 +191,70 @@ public final class SimulatorAdapter implements ProviderAdapter {
   private static void usage(ObjectNode root, long promptTokens, long outputTokens) {
     root.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", outputTokens)
         .put("total_tokens", promptTokens + outputTokens);
+  }
+
+  /** Ready-made SSE events sent in order, one per tick of tokens_per_second (all at once without a pace). */
+  private final class Events implements CallHandle {
+    private final ResponseSink sink;
+    private final java.util.List<byte[]> events;
+    private int next;
+    private long timer = -1;
+    private boolean paused;
+    private boolean cancelled;
+    private boolean waiting;
+
+    Events(ResponseSink sink, java.util.List<byte[]> events) {
+      this.sink = sink;
+      this.events = events;
+    }
+
+    void schedule(long delayMs, Runnable action) {
+      timer = vertx.setTimer(Math.max(1, delayMs), t -> {
+        if (!cancelled) action.run();
+      });
+    }
+
+    void begin() {
+      sink.onHead(200, Map.of("content-type", "text/event-stream"));
+      emit();
+    }
+
+    private void emit() {
+      long perEvent = sim.tokensPerSecond() <= 0 ? 0 : (long) (1000 / sim.tokensPerSecond());
+      while (!cancelled && !paused && next < events.size()) {
+        sink.onData(events.get(next++));
+        if (perEvent > 0 && next < events.size()) {
+          waiting = true;
+          schedule(perEvent, () -> {
+            waiting = false;
+            emit();
+          });
+          return;
+        }
+      }
+      if (!cancelled && !paused && next == events.size()) {
+        next++;
+        sink.onEnd();
+      }
+    }
+
+    @Override
+    public void pause() {
+      paused = true;
+    }
+
+    @Override
+    public void resume() {
+      if (!paused) return;
+      paused = false;
+      if (!waiting) emit();
+    }
+
+    @Override
+    public void cancel() {
+      cancelled = true;
+      vertx.cancelTimer(timer);
+    }
   }
 
   /** A streamed reply in progress: one chunk per word, paced by tokens_per_second. */

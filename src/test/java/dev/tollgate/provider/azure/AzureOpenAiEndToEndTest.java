@@ -39,6 +39,7 @@ class AzureOpenAiEndToEndTest {
           gpt-4o:       { provider: az, upstream: gpt4o-prod, %1$s }
           gpt-busy:     { provider: az, upstream: throttled, %1$s }
           gpt-missing:  { provider: az, upstream: nowhere, %1$s }
+          embed:        { provider: az, upstream: embed-prod, price: { input_per_mtok: 0.02, output_per_mtok: 0 } }
         keys:
           - { name: app, secret: tg-azure-test-key-000001 }
         """.formatted(PRICE), Map.of("DIR", dir.toString(), "ENDPOINT", azure.endpoint(), "AZURE_KEY", FakeAzureOpenAi.KEY), dir);
@@ -87,6 +88,42 @@ class AzureOpenAiEndToEndTest {
     UsageRecord row = gw.row(r);
     assertThat(row.usageEstimated()).isFalse();
     assertThat(row.cost()).isEqualTo(COST);
+  }
+
+  @Test
+  void embeddingsGoToTheDeploymentsEmbeddingsPathWithTheApiVersion() throws Exception {
+    HttpResponse<String> r = gw.post("/v1/embeddings", KEY, "{\"model\":\"embed\",\"input\":\"hello\"}");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).at("/data/0/embedding")).hasSize(3);
+    FakeAzureOpenAi.Received sent = azure.last();
+    assertThat(sent.path()).isEqualTo("/openai/deployments/embed-prod/embeddings");
+    assertThat(sent.query()).isEqualTo("api-version=2024-10-21");
+    assertThat(sent.apiKey()).isEqualTo(FakeAzureOpenAi.KEY);
+    UsageRecord row = gw.row(r);
+    assertThat(row.usage().inputTokens()).isEqualTo(FakeAzureOpenAi.EMBEDDING_TOKENS);
+    assertThat(row.cost()).isEqualTo(Money.ofNanos(100)); // 5 tokens × $0.02 per million
+  }
+
+  @Test
+  void theResponsesApiGoesToAzuresV1SurfaceWithTheDeploymentAsModel() throws Exception {
+    HttpResponse<String> r = gw.post("/v1/responses", KEY, "{\"model\":\"gpt-4o\",\"input\":\"Hi\"}");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).path("object").asText()).isEqualTo("response");
+    FakeAzureOpenAi.Received sent = azure.last();
+    assertThat(sent.path()).isEqualTo("/openai/v1/responses");
+    assertThat(sent.body().path("model").asText()).isEqualTo("gpt4o-prod");
+    assertThat(sent.apiKey()).isEqualTo(FakeAzureOpenAi.KEY);
+    UsageRecord row = gw.row(r);
+    assertThat(row.usage().inputTokens()).isEqualTo(dev.tollgate.testing.FakeResponses.INPUT_TOKENS);
+    assertThat(row.usage().reasoningTokens()).isEqualTo(dev.tollgate.testing.FakeResponses.REASONING_TOKENS);
+    // 20 uncached × 2.50 + 16 cached × 1.25 + 23 output × 10 + 64 reasoning × 20, per million.
+    assertThat(row.cost()).isEqualTo(Money.ofUsd("0.00158"));
+
+    HttpResponse<String> streamed = gw.post("/v1/responses", KEY, "{\"model\":\"gpt-4o\",\"input\":\"Hi\",\"stream\":true}");
+    assertThat(streamed.body()).contains("event: response.completed");
+    assertThat(gw.row(streamed).cost()).isEqualTo(Money.ofUsd("0.00158"));
   }
 
   @Test

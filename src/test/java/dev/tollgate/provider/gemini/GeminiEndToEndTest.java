@@ -45,6 +45,7 @@ class GeminiEndToEndTest {
           bad:      { provider: google, upstream: gemini-bad, %1$s }
           quota:    { provider: google, upstream: gemini-quota, %1$s }
           cut:      { provider: google, upstream: gemini-cut, %1$s }
+          embedder: { provider: google, upstream: gemini-embedding-001, price: { input_per_mtok: 0.15, output_per_mtok: 0 } }
         keys:
           - { name: app, secret: tg-gemini-test-key-000001 }
         """.formatted(PRICE), Map.of("DIR", dir.toString(), "UPSTREAM", gemini.baseUrl(), "GEMINI_KEY", FakeGemini.KEY), dir);
@@ -237,5 +238,38 @@ class GeminiEndToEndTest {
     StringBuilder sb = new StringBuilder();
     for (JsonNode c : chunks) if (c.at("/choices/0/delta/content").isTextual()) sb.append(c.at("/choices/0/delta/content").asText());
     return sb.toString();
+  }
+
+  @Test
+  void embeddingsGoToBatchEmbedContentsAndComeBackInOpenAisShapeBilledByTheGatewaysCount() throws Exception {
+    HttpResponse<String> r = gw.post("/v1/embeddings", KEY,
+        "{\"model\":\"embedder\",\"input\":[\"refund policy\",\"shipping times\"],\"dimensions\":3}");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.path("object").asText()).isEqualTo("list");
+    assertThat(body.path("data")).hasSize(2);
+    assertThat(body.at("/data/1/index").asInt()).isEqualTo(1);
+    assertThat(body.at("/data/0/embedding")).hasSize(3);
+    assertThat(body.at("/data/0/embedding/0").asDouble()).isEqualTo(0.25);
+    FakeGemini.Received sent = gemini.last();
+    assertThat(sent.path()).isEqualTo("/v1beta/models/gemini-embedding-001:batchEmbedContents");
+    assertThat(sent.body().at("/requests/1/content/parts/0/text").asText()).isEqualTo("shipping times");
+    assertThat(sent.body().at("/requests/0/outputDimensionality").asInt()).isEqualTo(3);
+
+    UsageRecord row = gw.row(r);
+    assertThat(row.status()).isEqualTo(RequestStatus.OK);
+    assertThat(row.usageEstimated()).as("Gemini reports no token count for embeddings").isTrue();
+    assertThat(row.usage().inputTokens()).isEqualTo(4); // "refund policy" and "shipping times", two tokens each
+    assertThat(row.usage().outputTokens()).isZero();
+    assertThat(row.cost()).isEqualTo(Money.ofNanos(4 * 150));
+  }
+
+  @Test
+  void tokenIdEmbeddingInputIsRefusedAsUntranslatable() throws Exception {
+    HttpResponse<String> r = gw.post("/v1/embeddings", KEY, "{\"model\":\"embedder\",\"input\":[[15339,1917]]}");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).at("/error/message").asText()).contains("token-id input");
   }
 }
