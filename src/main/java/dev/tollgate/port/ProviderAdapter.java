@@ -18,6 +18,11 @@ public interface ProviderAdapter extends AutoCloseable {
 
   CallHandle call(ProviderRequest request, ResponseSink sink);
 
+  /** How failed calls to this provider are retried and when its deployments are taken out; none by default. */
+  default dev.tollgate.domain.resilience.CallPolicy callPolicy() {
+    return dev.tollgate.domain.resilience.CallPolicy.NONE;
+  }
+
   @Override
   void close();
 
