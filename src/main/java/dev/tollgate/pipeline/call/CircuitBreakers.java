@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One circuit breaker per deployment (provider and upstream model), for providers that configure
  * {@code circuit_breaker}. A small state machine rather than a library: see
- * docs/decisions/0009-own-circuit-breaker.md.
+ * docs/decisions/0004-own-circuit-breaker.md.
  *
  * <pre>
  *   closed ──(N failures in a row)──► open ──(open_for elapsed)──► half_open
