@@ -174,6 +174,7 @@ class UpstreamResilienceTest {
     assertThat(upstream.requestsFor("s-retry-after")).isEqualTo(2);
     UsageRecord row = gw.row(r);
     assertThat(row.routeReason()).isEqualTo("requested");
+    assertThat(row.attempts()).isEqualTo(2);
     assertThat(row.usage().outputTokens()).isEqualTo(FakeOpenAi.COMPLETION_TOKENS);
     assertThat(rowsFor(r)).isEqualTo(1);
   }
@@ -220,6 +221,7 @@ class UpstreamResilienceTest {
     assertThat(upstream.requestsFor("s-exhausted")).as("the first call and two retries").isEqualTo(3);
     assertThat(waits).hasSize(2);
     assertThat(gw.row(r).routeReason()).isEqualTo("fallback:exhausted:500");
+    assertThat(gw.row(r).attempts()).as("three on the deployment, one on the fallback").isEqualTo(4);
   }
 
   @Test
@@ -239,6 +241,7 @@ class UpstreamResilienceTest {
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(waits).hasSize(2);
     assertThat(rowsFor(first)).isEqualTo(1);
+    assertThat(gw.row(first).attempts()).isEqualTo(3);
     assertThat(gw.post("/v1/chat/completions", METERED, chat("counted", false)).statusCode())
         .as("the retried request counted once against the two a day").isEqualTo(200);
     HttpResponse<String> third = gw.post("/v1/chat/completions", METERED, chat("counted", false));
