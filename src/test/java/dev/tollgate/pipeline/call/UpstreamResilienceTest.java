@@ -66,6 +66,10 @@ class UpstreamResilienceTest {
             type: openai-compatible
             base_url: "${UPSTREAM}"
             circuit_breaker: { failures: 2, open_for: 30s }
+          brittle:
+            type: openai-compatible
+            base_url: "${UPSTREAM}"
+            circuit_breaker: { failures: 1, open_for: 1m }
           impatient:
             type: openai-compatible
             base_url: "${UPSTREAM}"
@@ -82,11 +86,13 @@ class UpstreamResilienceTest {
           cut-stream:  { provider: patient, upstream: cut, %1$s }
           counted:     { provider: patient, upstream: s-counted, %1$s }
           fragile:     { provider: fragile, upstream: s-fragile, %1$s }
+          brittle:     { provider: brittle, upstream: s-brittle, %1$s }
           hanging:     { provider: impatient, upstream: hang, %1$s }
           trickle:     { provider: impatient, upstream: slow, %1$s }
           backup:      { provider: plain, upstream: backup-ok, %1$s }
         workload_classes:
           resilient: { fallback: [ backup ] }
+          alone: {}
         classification: { default: resilient }
         teams:
           ops: {}
@@ -275,6 +281,23 @@ class UpstreamResilienceTest {
     assertThat(gw.get("/metrics", null).body())
         .contains("tollgate_circuit_state{deployment=\"s-fragile\",provider=\"fragile\"} 0.0");
     assertThat(JSON.readTree(gw.get("/readyz", null).body()).get("circuits_not_closed").size()).isZero();
+  }
+
+  @Test
+  void withEveryBreakerOpenAndNoFallbackTheRequestFailsAtOnceWithoutCallingAnyone() throws Exception {
+    upstream.script("s-brittle", Reply.status(500));
+    HttpResponse<String> failed = gw.post("/v1/chat/completions", KEY, chat("brittle", false), "X-Tollgate-Workload-Class", "alone");
+    assertThat(failed.statusCode()).as("the provider's own 500, relayed").isEqualTo(500);
+
+    HttpResponse<String> r = gw.post("/v1/chat/completions", KEY, chat("brittle", false), "X-Tollgate-Workload-Class", "alone");
+    assertThat(r.statusCode()).isEqualTo(502);
+    JsonNode error = JSON.readTree(r.body()).get("error");
+    assertThat(error.get("code").asText()).isEqualTo("upstream_unavailable");
+    assertThat(error.get("message").asText()).contains("'brittle'").contains("circuit breaker open");
+    assertThat(upstream.requestsFor("s-brittle")).isEqualTo(1);
+    UsageRecord row = gw.row(r);
+    assertThat(row.attempts()).isZero();
+    assertThat(row.usage().inputTokens()).as("nothing was sent, nothing is billed").isZero();
   }
 
   // ---- timeouts
