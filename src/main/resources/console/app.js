@@ -5,6 +5,7 @@ import { ApiError, call, has, loadRoutes, saveToken, session, signOut } from './
 import { disposeAll } from './lib/charts.js';
 import { code, emptyState, field, fill, h, notice, problem } from './lib/dom.js';
 import { setZone, timeZone } from './lib/format.js';
+import { beginSso, finishSso, ssoAnswer, ssoSettings } from './lib/sso.js';
 
 const EVERYONE = ['admin', 'finance', 'team-lead', 'member', 'auditor'];
 const READERS = ['admin', 'finance', 'team-lead', 'auditor'];
@@ -31,6 +32,8 @@ export const PAGES = [
   { id: 'policy', group: 'Policy', title: 'Workload classes', module: './pages/policy.js', roles: EVERYONE, needs: ['GET /admin/v1/workload-classes'] },
   { id: 'prices', group: 'Policy', title: 'Price catalog', module: './pages/prices.js', roles: EVERYONE, needs: ['GET /admin/v1/prices'] },
   { id: 'ledger', group: 'Records', title: 'Ledger', module: './pages/ledger.js', roles: EVERYONE, needs: ['GET /admin/v1/ledger'] },
+  { id: 'tokens', group: 'Act', title: 'Admin tokens', module: './pages/tokens.js', roles: ['admin', 'auditor'], needs: ['GET /admin/v1/tokens'],
+    about: 'Personal sign-in tokens for the console and the admin API, each with a role and teams.' },
   { id: 'audit', group: 'Records', title: 'Audit log', module: './pages/reports.js', roles: ['admin', 'auditor'], needs: ['GET /admin/v1/audit'],
     about: 'Every change made through the admin API and the config file: who, what, when, with a tamper check.' },
 ];
@@ -160,14 +163,15 @@ export function navigate(hash, { replace = false } = {}) {
   else window.location.hash = hash;
 }
 
-function renderSignIn(message) {
+function renderSignIn(message, kind = 'info') {
   renderSeq += 1; // a page still loading for the signed-out user stops drawing
   disposeAll();
   nav.hidden = true;
   fill(who);
   document.title = 'Sign in · Tollgate';
   const input = h('input', { type: 'password', name: 'token', autocomplete: 'off', required: true, spellcheck: 'false' });
-  const status = h('div', { id: 'signin-status' }, message ? notice('info', message) : null);
+  const status = h('div', { id: 'signin-status' }, message ? notice(kind, message) : null);
+  const sso = h('div', { id: 'sso' });
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h('form', { class: 'signin', id: 'signin', on: { submit: async (ev) => {
     ev.preventDefault();
@@ -190,11 +194,33 @@ function renderSignIn(message) {
   } } },
   h('h1', {}, 'Sign in to the Tollgate console'),
   h('p', {}, 'See what each team spends, act on budgets and exceptions, and manage keys.'),
+  sso,
   field('Admin token', input, 'The admin.token of the config file (the demo prints it), or your personal admin token (tga-…). '
     + 'It is kept in this browser tab only and sent to this gateway alone.'),
   button, status);
   fill(main, form);
   input.focus();
+  offerSso(sso, status);
+}
+
+/** Adds the "Sign in with SSO" button when the gateway has admin.oidc.console set up. */
+async function offerSso(box, status) {
+  const settings = await ssoSettings();
+  if (!box.isConnected) return;
+  if (!settings.enabled) {
+    if (settings.problem) fill(box, notice('warn', settings.problem));
+    return;
+  }
+  const button = h('button', { type: 'button', class: 'primary', id: 'sso-signin', on: { click: async () => {
+    button.disabled = true;
+    try {
+      await beginSso(settings);
+    } catch (e) {
+      button.disabled = false;
+      fill(status, notice('error', e.message));
+    }
+  } } }, settings.label);
+  fill(box, button, h('p', { class: 'sub or' }, 'or with a token:'));
 }
 
 /** Finds out who the token belongs to (GET /admin/v1/whoami where the build has roles) and the org's zone. */
@@ -235,7 +261,19 @@ async function start() {
     fill(main, notice('error', 'The console could not reach the gateway. Reload the page when it is running.'));
     return;
   }
-  if (session.token) {
+  window.addEventListener('hashchange', show);
+  const answer = ssoAnswer();
+  if (answer) {
+    try {
+      const token = await finishSso(answer);
+      await identify(token);
+      saveToken(token);
+    } catch (e) {
+      renderSignIn(e instanceof ApiError && e.status === 401 ? `Your identity provider signed you in, but the gateway refused the token: ${e.message}`
+        : e.message, 'error');
+      return;
+    }
+  } else if (session.token) {
     try {
       await identify(session.token);
     } catch (e) {
@@ -243,7 +281,6 @@ async function start() {
       return;
     }
   }
-  window.addEventListener('hashchange', show);
   show();
 }
 

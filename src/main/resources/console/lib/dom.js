@@ -204,3 +204,22 @@ export function problem(e, what = 'This page could not be loaded') {
   console.warn(e); // a bug in the console itself: keep the details for whoever reports it
   return notice('error', h('strong', {}, `${what}. `), 'Something went wrong in the console; reload the page to try again.');
 }
+
+/**
+ * A secret shown once (a new key or admin token): a read-only field, selected, with a Copy button.
+ * Returns the element holding both; the field has the given id.
+ */
+export function copyableSecret(secret, { id, label, announce }) {
+  const input = h('input', { type: 'text', readOnly: true, value: secret, id, 'aria-label': label });
+  const copy = h('button', { type: 'button', id: `${id}-copy`, on: { click: async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+    } catch {
+      input.select();
+      document.execCommand('copy');
+    }
+    copy.textContent = 'Copied';
+    announce('Secret copied to the clipboard');
+  } } }, 'Copy');
+  return h('div', { class: 'secret' }, input, copy);
+}

@@ -1,7 +1,7 @@
 // Keys: the virtual keys applications use, a form to make one (its secret is shown once, with a
 // copy button and a ready curl), and revocation.
 import { get, has, hasRole, post, usage } from '../lib/api.js';
-import { badge, code, emptyState, field, fill, h, loading, notice, panel, problem, select, table } from '../lib/dom.js';
+import { badge, code, copyableSecret, emptyState, field, fill, h, loading, notice, panel, problem, select, table } from '../lib/dom.js';
 import { addDays, dateTime, startOfDay, today } from '../lib/format.js';
 
 export default async function render(root, ctx) {
@@ -113,28 +113,19 @@ async function createForm(ctx, made, reload) {
 }
 
 function showSecret(box, key, ctx) {
-  const secret = h('input', { type: 'text', readOnly: true, value: key.secret, id: 'new-key-secret', 'aria-label': `Secret of ${key.name}` });
-  const copy = h('button', { type: 'button', id: 'copy-secret', on: { click: async () => {
-    try {
-      await navigator.clipboard.writeText(key.secret);
-    } catch {
-      secret.select();
-      document.execCommand('copy');
-    }
-    copy.textContent = 'Copied';
-    ctx.announce('Secret copied to the clipboard');
-  } } }, 'Copy');
+  const secret = copyableSecret(key.secret, { id: 'new-key-secret', label: `Secret of ${key.name}`, announce: ctx.announce });
   const base = `${window.location.origin}/v1`;
   const curl = `curl -s ${base}/chat/completions -H 'Authorization: Bearer ${key.secret}' -H 'Content-Type: application/json' `
     + `-d '{"model":"${key.models?.[0] || 'gpt-4o-mini'}","messages":[{"role":"user","content":"Hello"}]}'`;
   fill(box, h('section', { class: 'panel', id: 'secret-panel', 'aria-labelledby': 'secret-title' },
     h('h2', { id: 'secret-title' }, `Key ${key.name} created`),
     notice('warn', h('strong', {}, 'Copy this secret now: it is shown only once. '), 'Tollgate keeps only a hash of it; if it is lost, revoke the key and make a new one.'),
-    h('div', { class: 'secret' }, secret, copy),
+    secret,
     h('p', {}, 'Use it like an OpenAI key: ', code(`OPENAI_BASE_URL=${base}`), ' ', code('OPENAI_API_KEY=<the secret>'), '. Or try:'),
     h('pre', {}, curl),
     h('button', { type: 'button', id: 'hide-secret', on: { click: () => fill(box) } }, 'I have stored it — hide the secret')));
-  secret.focus();
-  secret.select();
+  const field = secret.querySelector('input');
+  field.focus();
+  field.select();
   ctx.announce(`Key ${key.name} created. Copy the secret now; it is shown only once.`);
 }

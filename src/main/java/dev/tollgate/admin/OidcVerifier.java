@@ -113,8 +113,9 @@ final class OidcVerifier {
     if (!cfg.issuer().equals(claims.getIssuer())) {
       return new Result.Refused("the JWT's issuer '" + claims.getIssuer() + "' is not '" + cfg.issuer() + "'");
     }
-    if (claims.getAudience() == null || !claims.getAudience().contains(cfg.audience())) {
-      return new Result.Refused("the JWT's audience " + claims.getAudience() + " does not include '" + cfg.audience() + "'");
+    if (claims.getAudience() == null || claims.getAudience().stream().noneMatch(cfg::acceptsAudience)) {
+      return new Result.Refused("the JWT's audience " + claims.getAudience() + " does not include '" + cfg.audience() + "'"
+          + (cfg.console() == null ? "" : " or the console's client id '" + cfg.console().clientId() + "'"));
     }
     Date exp = claims.getExpirationTime();
     if (exp == null) return new Result.Refused("the JWT has no expiry (exp)");

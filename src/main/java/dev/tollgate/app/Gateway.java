@@ -25,7 +25,9 @@ import dev.tollgate.port.ProviderAdapter;
 import dev.tollgate.pricing.BundledCatalog;
 import dev.tollgate.service.KeyService;
 import dev.tollgate.store.sql.Storage;
+import dev.tollgate.port.TokenCounter;
 import dev.tollgate.tokens.JtokkitTokenCounter;
+import dev.tollgate.tokens.RememberingTokenCounter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -75,7 +77,8 @@ public final class Gateway implements AutoCloseable {
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger);
     this.keys = new KeyService(storage.keyStore(), clock);
-    JtokkitTokenCounter tokens = new JtokkitTokenCounter();
+    // Long texts sent again (system prompts, an agent's growing conversation) are counted once.
+    TokenCounter tokens = new RememberingTokenCounter(new JtokkitTokenCounter(), 4_000_000);
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
     this.providers = new Providers(vertx, tokens, new dev.tollgate.provider.shared.ProviderContext(clock, metrics));
     this.breakers = new dev.tollgate.pipeline.call.CircuitBreakers(clock, metrics);
@@ -121,6 +124,7 @@ public final class Gateway implements AutoCloseable {
       if (n.kind().equals("expiring")) alerts.trigger("exception_expiring", "exception:" + n.exception().id(), "warning", n.message(), null);
     })));
     new dev.tollgate.console.ConsoleRoutes(vertx, router).mount();
+    new dev.tollgate.console.ConsoleSso(vertx, () -> config.get().admin().oidc()).mount(router);
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
         .end("{\"error\":{\"message\":\"No route " + ctx.request().method() + " " + ctx.request().path().replace("\"", "")
             + ". The OpenAI-compatible API is under /v1, the admin API under /admin/v1.\",\"type\":\"invalid_request_error\",\"code\":\"not_found\"}}"));

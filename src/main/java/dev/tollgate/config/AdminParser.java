@@ -17,7 +17,9 @@ final class AdminParser {
 
   static final List<String> ADMIN_KEYS = List.of("token", "oidc");
   static final List<String> OIDC_KEYS = List.of("issuer", "audience", "jwks_url", "jwks_file", "roles_claim",
-      "teams_claim", "user_claim", "role_map", "clock_skew");
+      "teams_claim", "user_claim", "role_map", "clock_skew", "console");
+  static final List<String> CONSOLE_KEYS = List.of("client_id", "client_secret", "authorization_endpoint", "token_endpoint",
+      "scopes", "label");
   static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
 
   private AdminParser() {}
@@ -79,7 +81,32 @@ final class AdminParser {
       s.error("clock_skew", "must be at most 10m (how far apart the identity provider's clock and ours may be); got "
           + skew.toSeconds() + "s");
     }
+    OidcConsoleConfig console = s.present("console") ? console(s.section("console", CONSOLE_KEYS)) : null;
     if (ctx.errorCount() > before) return null;
-    return new OidcConfig(issuer, audience, jwksUrl, jwksFile, rolesClaim, teamsClaim, userClaim, roleMap, skew);
+    return new OidcConfig(issuer, audience, jwksUrl, jwksFile, rolesClaim, teamsClaim, userClaim, roleMap, skew, console);
+  }
+
+  /** {@code admin.oidc.console}: the console's SSO button; endpoints left out are discovered from the issuer. */
+  private static OidcConsoleConfig console(Section s) {
+    String clientId = s.requiredText("client_id", "the client id the identity provider gave the Tollgate console, e.g. tollgate-console");
+    URI authorize = httpUrl(s, "authorization_endpoint");
+    URI token = httpUrl(s, "token_endpoint");
+    return new OidcConsoleConfig(clientId, s.text("client_secret"), authorize, token,
+        s.text("scopes", OidcConsoleConfig.DEFAULT_SCOPES), s.text("label", OidcConsoleConfig.DEFAULT_LABEL));
+  }
+
+  private static URI httpUrl(Section s, String key) {
+    String url = s.text(key);
+    if (url == null) return null;
+    try {
+      URI uri = new URI(url.trim());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null) return uri;
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    s.error(key, "must be an http(s) URL like https://login.example.com/oauth2/" + (key.startsWith("token") ? "token" : "authorize")
+        + "; got '" + url + "' (leave it out to read it from the issuer's /.well-known/openid-configuration)");
+    return null;
   }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param teamsClaim the claim holding the teams a team lead leads, default {@code teams}
  * @param userClaim the claim holding the person's ledger {@code user}, default {@code email}
  * @param roleMap claim value → role
+ * @param console the console's SSO sign-in, or null when the console signs in with tokens only
  */
 public record OidcConfig(
     String issuer,
@@ -27,7 +28,8 @@ public record OidcConfig(
     String teamsClaim,
     String userClaim,
     Map<String, Role> roleMap,
-    Duration clockSkew) {
+    Duration clockSkew,
+    OidcConsoleConfig console) {
 
   public static final String DEFAULT_ROLES_CLAIM = "roles";
   public static final String DEFAULT_TEAMS_CLAIM = "teams";
@@ -36,5 +38,10 @@ public record OidcConfig(
 
   public OidcConfig {
     roleMap = roleMap == null ? Map.of() : Map.copyOf(roleMap);
+  }
+
+  /** True if a token with this {@code aud} entry is meant for Tollgate: the admin API's or the console's. */
+  public boolean acceptsAudience(String aud) {
+    return audience.equals(aud) || (console != null && console.clientId().equals(aud));
   }
 }

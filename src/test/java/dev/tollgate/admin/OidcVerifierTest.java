@@ -68,7 +68,7 @@ class OidcVerifierTest {
     first = new RSAKeyGenerator(2048).keyID("k1").generate();
     publish(first);
     config = new OidcConfig("https://idp.test", "tollgate", null, dir.resolve("jwks.json"), "realm_access.roles", "teams", "email",
-        Map.of("finops", Role.FINANCE), Duration.ofSeconds(60));
+        Map.of("finops", Role.FINANCE), Duration.ofSeconds(60), null);
   }
 
   void publish(RSAKey... keys) throws Exception {

@@ -72,6 +72,38 @@ class AdminOidcConfigTest {
   }
 
   @Test
+  void theConsolesSsoClientIsReadAndItsClientIdIsAnAcceptedAudience() {
+    OidcConfig oidc = parse("""
+        issuer: https://idp.test
+        audience: tollgate
+        jwks_url: https://idp.test/jwks
+        role_map: { admins: admin }
+        console: { client_id: tollgate-console, client_secret: s3cr3t-value, token_endpoint: https://idp.test/oauth/token }
+        """).admin().oidc();
+    assertThat(oidc.console().clientId()).isEqualTo("tollgate-console");
+    assertThat(oidc.console().tokenEndpoint()).isEqualTo(URI.create("https://idp.test/oauth/token"));
+    assertThat(oidc.console().authorizationEndpoint()).as("left to discovery").isNull();
+    assertThat(oidc.console().scopes()).isEqualTo("openid profile email");
+    assertThat(oidc.console().toString()).doesNotContain("s3cr3t-value");
+    assertThat(oidc.acceptsAudience("tollgate")).isTrue();
+    assertThat(oidc.acceptsAudience("tollgate-console")).isTrue();
+    assertThat(oidc.acceptsAudience("another-app")).isFalse();
+  }
+
+  @Test
+  void aConsoleWithoutClientIdOrWithABadEndpointIsRefusedWithItsKeyPath() {
+    String errors = errorsOf("""
+        issuer: https://idp.test
+        audience: tollgate
+        jwks_url: https://idp.test/jwks
+        role_map: { admins: admin }
+        console: { authorization_endpoint: "login page", scope: openid }
+        """);
+    assertThat(errors).contains("admin.oidc.console.client_id").contains("admin.oidc.console.authorization_endpoint")
+        .contains("must be an http(s) URL").contains("admin.oidc.console.scope");
+  }
+
+  @Test
   void noOidcSectionMeansNoOidc() {
     assertThat(ConfigLoader.parse("admin: { token: admin-token-0123456789 }", "t.yaml", n -> null, dir).admin().oidc()).isNull();
   }

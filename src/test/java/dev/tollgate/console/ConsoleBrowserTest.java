@@ -392,6 +392,32 @@ class ConsoleBrowserTest {
     shot("member");
   }
 
+  @Test
+  void anAdminTokenMadeInTheConsoleSignsInWithItsRoleUntilItIsRevoked() throws IOException {
+    signIn("tokens");
+    page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("lena-support-lead");
+    page.getByLabel("Role").selectOption("team-lead");
+    page.getByLabel("Teams").fill("support");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create token")).click();
+    Locator secretBox = page.locator("#new-token-secret");
+    secretBox.waitFor();
+    String secret = secretBox.inputValue();
+    assertThat(page.locator("#token-secret-panel").textContent()).contains("shown only once");
+    shot("tokens-secret");
+    page.locator("#tokens-table tbody tr", new Page.LocatorOptions().setHasText("lena-support-lead")).waitFor();
+
+    JsonNode me = JSON.readTree(gateway.get("/admin/v1/whoami", secret).body());
+    assertThat(me.get("role").asText()).isEqualTo("team-lead");
+    assertThat(me.get("teams").toString()).isEqualTo("[\"support\"]");
+
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("I have handed it over — hide the token")).click();
+    assertThat(page.content()).doesNotContain(secret);
+    page.onDialog(d -> d.accept());
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Revoke lena-support-lead")).click();
+    page.locator("#tokens-table tbody tr", new Page.LocatorOptions().setHasText("lena-support-lead")).getByText("revoked").first().waitFor();
+    assertThat(gateway.get("/admin/v1/whoami", secret).statusCode()).isEqualTo(401);
+  }
+
   // --- helpers -------------------------------------------------------------------------------------
 
   private static List<String> served() throws IOException {
