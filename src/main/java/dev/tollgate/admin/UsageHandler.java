@@ -122,7 +122,7 @@ final class UsageHandler {
     n.put("status", r.status().wire()).put("error_code", r.errorCode()).put("http_status", r.httpStatus())
         .put("latency_ms", r.latencyMs()).put("ttft_ms", r.ttftMs()).put("exception_id", r.exceptionId())
         .put("cache_hit", r.cacheHit()).put("usage_estimated", r.usageEstimated()).put("stream", r.stream())
-        .put("class_reason", r.classReason());
+        .put("class_reason", r.classReason()).put("attempts", r.attempts());
     n.set("guard_findings", AdminJson.JSON.valueToTree(r.guardFindings()));
     return n;
   }

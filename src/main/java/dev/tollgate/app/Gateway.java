@@ -56,6 +56,7 @@ public final class Gateway implements AutoCloseable {
   private final KeyService keys;
   private final Providers providers;
   private final GatewayMetrics metrics;
+  private final dev.tollgate.pipeline.call.CircuitBreakers breakers;
   private final CounterStore counters;
   private final BudgetNotices notices;
   private final BudgetService budgets;
@@ -71,7 +72,7 @@ public final class Gateway implements AutoCloseable {
   private int port;
   private ConfigWatcher watcher;
 
-  private Gateway(GatewayConfig initial, Clock clock) {
+  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
     this.clock = clock;
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
@@ -79,8 +80,9 @@ public final class Gateway implements AutoCloseable {
     this.keys = new KeyService(storage.keyStore(), clock);
     // Long texts sent again (system prompts, an agent's growing conversation) are counted once.
     TokenCounter tokens = new RememberingTokenCounter(new JtokkitTokenCounter(), 4_000_000);
-    this.providers = new Providers(vertx, tokens);
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
+    this.providers = new Providers(vertx, tokens, new dev.tollgate.provider.shared.ProviderContext(clock, metrics));
+    this.breakers = new dev.tollgate.pipeline.call.CircuitBreakers(clock, metrics);
     this.counters = CounterStores.open(vertx, initial);
     this.notices = new BudgetNotices(clock);
     this.alerts = new dev.tollgate.service.AlertService(clock, notices);
@@ -105,13 +107,20 @@ public final class Gateway implements AutoCloseable {
     }, keys::resume);
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())));
+        new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
+        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
     router.get("/readyz").handler(ctx -> vertx.executeBlocking(this::storageReachable).onComplete(ar -> {
       boolean ready = ar.succeeded() && ar.result();
       ctx.response().setStatusCode(ready ? 200 : 503);
-      ctx.json(Map.of("status", ready ? "ready" : "not_ready", "ledger_pending", storage.ledgerWriter().pending()));
+      // Open breakers do not make the gateway unready (other deployments and fallbacks still serve), but are shown.
+      Map<String, String> circuits = new java.util.TreeMap<>();
+      breakers.states().forEach((d, st) -> {
+        if (st != dev.tollgate.pipeline.call.CircuitBreakers.State.CLOSED) circuits.put(d, st.wire());
+      });
+      ctx.json(Map.of("status", ready ? "ready" : "not_ready", "ledger_pending", storage.ledgerWriter().pending(),
+          "circuits_not_closed", circuits));
     }));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
@@ -172,7 +181,12 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway; throws {@link ConfigException} if the config names a model with no price. */
   public static Gateway start(GatewayConfig config, Clock clock) {
-    return new Gateway(config, clock);
+    return new Gateway(config, clock, null);
+  }
+
+  /** Starts a gateway whose retries wait on {@code retryTimer} (tests run them at once and record the waits). */
+  public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
+    return new Gateway(config, clock, retryTimer);
   }
 
   /** Starts a gateway and reloads it whenever its config file changes. */

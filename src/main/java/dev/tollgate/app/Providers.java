@@ -12,6 +12,7 @@ import dev.tollgate.provider.azure.AzureOpenAi;
 import dev.tollgate.provider.bedrock.BedrockAdapter;
 import dev.tollgate.provider.gemini.GeminiAdapter;
 import dev.tollgate.provider.openai.OpenAiAdapter;
+import dev.tollgate.provider.shared.ProviderContext;
 import dev.tollgate.provider.simulator.SimulatorAdapter;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -32,9 +33,12 @@ final class Providers {
   private ServerConfig server;
   private Map<String, ProviderAdapter> adapters = Map.of();
 
-  Providers(Vertx vertx, TokenCounter tokens) {
+  private final ProviderContext context;
+
+  Providers(Vertx vertx, TokenCounter tokens, ProviderContext context) {
     this.vertx = vertx;
     this.tokens = tokens;
+    this.context = context;
   }
 
   /** A prepared change: the adapters for a new config, and what it would make obsolete. */
@@ -71,10 +75,10 @@ final class Providers {
 
   private ProviderAdapter create(ProviderConfig p, ServerConfig server) {
     return switch (p.type()) {
-      case OPENAI, OPENAI_COMPATIBLE -> new OpenAiAdapter(vertx, p, server);
-      case ANTHROPIC -> new AnthropicAdapter(vertx, p, server, tokens, Providers::outputLimit, java.time.Clock.systemUTC());
-      case AZURE_OPENAI -> AzureOpenAi.adapter(vertx, p, server);
-      case GEMINI -> new GeminiAdapter(vertx, p, server, java.time.Clock.systemUTC());
+      case OPENAI, OPENAI_COMPATIBLE -> OpenAiAdapter.bearer(vertx, p, server, context);
+      case ANTHROPIC -> new AnthropicAdapter(vertx, p, server, tokens, Providers::outputLimit, java.time.Clock.systemUTC(), context);
+      case AZURE_OPENAI -> AzureOpenAi.adapter(vertx, p, server, context);
+      case GEMINI -> new GeminiAdapter(vertx, p, server, java.time.Clock.systemUTC(), context);
       case BEDROCK -> new BedrockAdapter(vertx, p, server, tokens, java.time.Clock.systemUTC());
       case SIMULATOR -> new SimulatorAdapter(vertx, p, tokens);
     };

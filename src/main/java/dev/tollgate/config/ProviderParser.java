@@ -21,16 +21,20 @@ final class ProviderParser {
   static final String ANTHROPIC_VERSION = "2023-06-01";
   static final String GEMINI_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
 
-  private static final List<String> HTTP_KEYS = List.of("type", "api_key", "base_url", "timeout", "headers");
-  private static final List<String> ANTHROPIC_KEYS = List.of("type", "api_key", "base_url", "anthropic_version", "timeout", "headers");
-  private static final List<String> AZURE_KEYS = List.of("type", "api_key", "base_url", "api_version", "timeout", "headers");
-  private static final List<String> BEDROCK_KEYS = List.of("type", "region", "access_key_id", "secret_access_key",
-      "session_token", "base_url", "timeout", "headers");
+  /** Keys every network provider takes: timeouts, retries, its breaker. */
+  private static final List<String> CALL_KEYS = List.of("timeout", "timeouts", "retries", "circuit_breaker");
+  /** Keys of providers that take API keys. */
+  private static final List<String> KEY_KEYS = List.of("api_key", "api_keys", "credential_cooldown");
+  private static final List<String> HTTP_KEYS = keys(List.of("type", "base_url", "headers"), KEY_KEYS, CALL_KEYS);
+  private static final List<String> ANTHROPIC_KEYS = keys(List.of("type", "base_url", "anthropic_version", "headers"), KEY_KEYS, CALL_KEYS);
+  private static final List<String> AZURE_KEYS = keys(List.of("type", "base_url", "api_version", "headers"), KEY_KEYS, CALL_KEYS);
+  private static final List<String> BEDROCK_KEYS = keys(List.of("type", "region", "access_key_id", "secret_access_key",
+      "session_token", "base_url", "headers"), CALL_KEYS);
   /** Names other gateways use for the types this build has under another name. */
   private static final Map<String, String> ALIASES = Map.of("azure", "azure-openai", "azure_openai", "azure-openai",
       "google", "gemini", "google-ai-studio", "gemini", "aws-bedrock", "bedrock", "aws_bedrock", "bedrock", "claude", "anthropic");
-  private static final List<String> SIMULATOR_KEYS =
-      List.of("type", "timeout", "latency", "ttft", "tokens_per_second", "output_tokens", "error_rate", "seed");
+  private static final List<String> SIMULATOR_KEYS = List.of("type", "timeout", "latency", "ttft", "tokens_per_second",
+      "output_tokens", "error_rate", "seed", "retries", "circuit_breaker");
   /** Provider types users know from other gateways, which this build has no adapter for. */
   private static final Set<String> NOT_IN_THIS_BUILD = Set.of("vertex", "vertex_ai",
       "vertex-ai", "mistral", "cohere", "groq",
@@ -60,16 +64,37 @@ final class ProviderParser {
           default -> HTTP_KEYS;
         };
     Section s = Section.of(ctx, path, body, allowed);
-    Duration timeout = s.duration("timeout", false, null);
+    ProviderConfig base = type == ProviderType.SIMULATOR ? new ProviderConfig(name, type, null, null, s.duration("timeout", false, null),
+        Map.of(), simulator(s)) : withCalls(s, http(ctx, name, type, s));
     if (type == ProviderType.SIMULATOR) {
-      return new ProviderConfig(name, type, null, null, timeout, Map.of(), simulator(s));
+      return new ProviderConfig(name, type, null, null, base.timeout(), Map.of(), base.simulator(), Map.of(), List.of(), null,
+          null, CallSettings.retries(s), CallSettings.breaker(s));
     }
+    return base;
+  }
+
+  /** Adds a network provider's keys, timeouts, retries and breaker to what {@link #http} read. */
+  private static ProviderConfig withCalls(Section s, ProviderConfig p) {
+    List<ApiCredential> credentials = p.credentials();
+    Duration cooldown = null;
+    if (p.type() != ProviderType.BEDROCK && p.type() != null) {
+      List<ApiCredential> listed = CallSettings.credentials(s);
+      if (listed != null) credentials = listed;
+      cooldown = s.duration("credential_cooldown", false, null);
+    }
+    UpstreamTimeouts timeouts = CallSettings.timeouts(s);
+    return new ProviderConfig(p.name(), p.type(), null, p.baseUrl(), timeouts.total(), p.headers(), null, p.settings(),
+        credentials, cooldown, timeouts, CallSettings.retries(s), CallSettings.breaker(s));
+  }
+
+  private static ProviderConfig http(ParseContext ctx, String name, ProviderType type, Section s) {
+    Duration timeout = null;
     if (type == ProviderType.ANTHROPIC || type == ProviderType.AZURE_OPENAI || type == ProviderType.GEMINI) {
       return vendor(ctx, name, type, s, timeout);
     }
     if (type == ProviderType.BEDROCK) return bedrock(ctx, name, s, timeout);
     String apiKey = type == ProviderType.OPENAI
-        ? s.requiredText("api_key", "the openai provider needs an API key, e.g. api_key: ${OPENAI_API_KEY}")
+        ? CallSettings.requiredKey(s, "the openai provider needs an API key, e.g. api_key: ${OPENAI_API_KEY}")
         : s.text("api_key");
     String baseUrl;
     if (type == ProviderType.OPENAI_COMPATIBLE) {
@@ -89,19 +114,19 @@ final class ProviderParser {
     String baseUrl;
     switch (type) {
       case ANTHROPIC -> {
-        apiKey = s.requiredText("api_key", "the anthropic provider needs an API key, e.g. api_key: ${ANTHROPIC_API_KEY}");
+        apiKey = CallSettings.requiredKey(s, "the anthropic provider needs an API key, e.g. api_key: ${ANTHROPIC_API_KEY}");
         baseUrl = s.text("base_url", ANTHROPIC_BASE_URL);
         String version = s.text("anthropic_version", ANTHROPIC_VERSION);
         if (version != null) settings.put("anthropic_version", version);
       }
       case AZURE_OPENAI -> {
-        apiKey = s.requiredText("api_key", "the azure-openai provider needs the resource's key, e.g. api_key: ${AZURE_OPENAI_API_KEY}");
+        apiKey = CallSettings.requiredKey(s, "the azure-openai provider needs the resource's key, e.g. api_key: ${AZURE_OPENAI_API_KEY}");
         baseUrl = s.requiredText("base_url", "an azure-openai provider needs the resource endpoint, e.g. https://my-resource.openai.azure.com");
         String version = s.requiredText("api_version", "Azure OpenAI needs the API version to call, e.g. api_version: 2024-10-21");
         if (version != null) settings.put("api_version", version);
       }
       default -> {
-        apiKey = s.requiredText("api_key", "the gemini provider needs a Google AI Studio key, e.g. api_key: ${GEMINI_API_KEY}");
+        apiKey = CallSettings.requiredKey(s, "the gemini provider needs a Google AI Studio key, e.g. api_key: ${GEMINI_API_KEY}");
         baseUrl = s.text("base_url", GEMINI_BASE_URL);
       }
     }
@@ -209,6 +234,13 @@ final class ProviderParser {
     ctx.error(path, "must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8000/v1; got "
         + ParseContext.show(path, value));
     return null;
+  }
+
+  @SafeVarargs
+  private static List<String> keys(List<String>... groups) {
+    List<String> out = new ArrayList<>();
+    for (List<String> g : groups) out = union(out, g);
+    return List.copyOf(out);
   }
 
   private static List<String> union(List<String> a, List<String> b) {

@@ -48,6 +48,10 @@ final class Section {
         + "; allowed: " + String.join(", ", allowed);
   }
 
+  ParseContext context() {
+    return ctx;
+  }
+
   String path() {
     return path;
   }

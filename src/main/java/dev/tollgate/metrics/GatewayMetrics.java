@@ -2,7 +2,9 @@ package dev.tollgate.metrics;
 
 import dev.tollgate.domain.usage.UsageRecord;
 import dev.tollgate.port.LedgerWriter;
+import dev.tollgate.port.UpstreamEvents;
 import dev.tollgate.port.UsageObserver;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -19,12 +21,14 @@ import java.util.function.Supplier;
  * Meters are cached per label set because looking them up in the registry on every request costs
  * more than the counting.
  */
-public final class GatewayMetrics implements UsageObserver {
+public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Meters> byLabels = new ConcurrentHashMap<>();
   private final Map<String, Timer> latencyByProvider = new ConcurrentHashMap<>();
   private final Map<String, Timer> ttftByProvider = new ConcurrentHashMap<>();
+  private final Map<String, Counter> upstreamCounters = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> circuitStates = new ConcurrentHashMap<>();
 
   public GatewayMetrics(Supplier<LedgerWriter> ledger) {
     Gauge.builder("tollgate_ledger_pending_records", () -> ledger.get().pending())
@@ -69,6 +73,46 @@ public final class GatewayMetrics implements UsageObserver {
 
   private static String orNone(String s) {
     return s == null ? "none" : s;
+  }
+
+  @Override
+  public void retried(String provider, String deployment, String cause) {
+    counter("tollgate_upstream_retries", "Failed upstream calls tried again on the same deployment",
+        "provider", provider, "deployment", deployment, "cause", cause).increment();
+  }
+
+  @Override
+  public void circuitChanged(String provider, String deployment, String state) {
+    circuitStates.computeIfAbsent(provider + '\u0000' + deployment, k -> {
+      AtomicInteger v = new AtomicInteger();
+      Gauge.builder("tollgate_circuit_state", v, AtomicInteger::get)
+          .description("A deployment's circuit breaker: 0 closed, 1 open, 2 half open")
+          .tags("provider", provider, "deployment", deployment).register(registry);
+      return v;
+    }).set(switch (state) {
+      case "open" -> 1;
+      case "half_open" -> 2;
+      default -> 0;
+    });
+    counter("tollgate_circuit_transitions", "Circuit breaker state changes, by the state entered",
+        "provider", provider, "deployment", deployment, "state", state).increment();
+  }
+
+  @Override
+  public void credentialUsed(String provider, String credential) {
+    counter("tollgate_credential_requests", "Upstream calls by provider key (named by its label, never its secret)",
+        "provider", provider, "credential", credential).increment();
+  }
+
+  @Override
+  public void credentialCooledDown(String provider, String credential, int status, Duration cooldown) {
+    counter("tollgate_credential_cooldowns", "Provider keys taken out for a while after a 401, 403 or 429",
+        "provider", provider, "credential", credential, "status", Integer.toString(status)).increment();
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return upstreamCounters.computeIfAbsent(name + '\u0000' + String.join("\u0000", tags),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   /** The Prometheus text exposition. */

@@ -58,6 +58,7 @@ public final class Exchange {
   private Long ttftMs;
   private Money cost = Money.ZERO;
   private boolean upstreamCalled;
+  private int upstreamCalls;
   // outcome
   private RequestStatus status = RequestStatus.OK;
   private GatewayError error;
@@ -169,7 +170,12 @@ public final class Exchange {
   public Money cost() { return cost; }
   public void cost(Money cost) { this.cost = cost; }
   public boolean upstreamCalled() { return upstreamCalled; }
-  public void markUpstreamCalled() { this.upstreamCalled = true; }
+  /** Upstream calls made for this request: the first, its retries and fallbacks. */
+  public int upstreamCalls() { return upstreamCalls; }
+  public void markUpstreamCalled() {
+    this.upstreamCalled = true;
+    this.upstreamCalls++;
+  }
 
   public RequestStatus status() { return status; }
   public GatewayError error() { return error; }

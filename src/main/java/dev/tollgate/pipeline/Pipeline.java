@@ -42,6 +42,17 @@ public final class Pipeline {
   private final Clock clock;
 
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
+    this(clock, estimator, counters, notifier, record, new dev.tollgate.pipeline.call.CircuitBreakers(clock,
+        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE);
+  }
+
+  /**
+   * @param breakers the deployments' circuit breakers (shared with what reports their state)
+   * @param retryTimer runs retries after their backoff
+   */
+  public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
+      dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.port.UpstreamEvents events) {
     this.clock = clock;
     this.meter = new Meter(estimator);
     this.record = record;
@@ -53,7 +64,8 @@ public final class Pipeline {
         new Guard(),
         new Route(),
         new Admit(counters, estimator, notifier, clock));
-    this.call = new CallProvider(meter);
+    this.call = new CallProvider(meter, breakers, retryTimer, events, clock,
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
   }
 
   /** Runs the request through every stage and the provider call. */

@@ -30,6 +30,11 @@ public interface ProviderAdapter extends AutoCloseable {
   /** The upstream path of chat completions, which every adapter serves. */
   String CHAT_COMPLETIONS = "/chat/completions";
 
+  /** How failed calls to this provider are retried and when its deployments are taken out; none by default. */
+  default dev.tollgate.domain.resilience.CallPolicy callPolicy() {
+    return dev.tollgate.domain.resilience.CallPolicy.NONE;
+  }
+
   @Override
   void close();
 

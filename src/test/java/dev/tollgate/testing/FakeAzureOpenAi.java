@@ -46,6 +46,11 @@ public final class FakeAzureOpenAi implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
+  /** Every request, in order. */
+  public List<Received> received() {
+    return received;
+  }
+
   public Received last() {
     return received.get(received.size() - 1);
   }

@@ -31,6 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>It also answers {@code POST …/embeddings} and {@code POST …/responses} (see {@link FakeResponses});
  * {@code rate-limited} and {@code broken} fail there too.
+ * Any model can also be given a script ({@link #script}): its next requests get the scripted
+ * statuses in turn, then the model's usual behaviour. A key can be refused ({@link #refuseKey}).
  */
 public final class FakeOpenAi implements AutoCloseable {
 
@@ -47,6 +49,34 @@ public final class FakeOpenAi implements AutoCloseable {
   private final HttpServer server;
   private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+  private final Map<String, java.util.Queue<Reply>> scripts = new ConcurrentHashMap<>();
+  private final Map<String, Reply> refusedKeys = new ConcurrentHashMap<>();
+
+  /** A scripted answer: a status with an OpenAI-shaped error body, and a {@code Retry-After} if not null. */
+  public record Reply(int status, String retryAfter) {
+    public static Reply status(int status) {
+      return new Reply(status, null);
+    }
+  }
+
+  /** The next requests for {@code model} get these replies in turn; once they are used up, the model behaves as usual. */
+  public void script(String model, Reply... replies) {
+    scripts.computeIfAbsent(model, m -> new java.util.concurrent.ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+  }
+
+  /** Every request with {@code Authorization: Bearer key} gets {@code reply}, until {@link #acceptKey}. */
+  public void refuseKey(String key, Reply reply) {
+    refusedKeys.put(key, reply);
+  }
+
+  public void acceptKey(String key) {
+    refusedKeys.remove(key);
+  }
+
+  /** How many requests named {@code model}. */
+  public long requestsFor(String model) {
+    return bodies.stream().filter(b -> b.path("model").asText().equals(model)).count();
+  }
 
   public FakeOpenAi() {
     server = vertx.createHttpServer().requestHandler(this::handle);
@@ -83,6 +113,16 @@ public final class FakeOpenAi implements AutoCloseable {
       boolean stream = body.path("stream").asBoolean(false);
       boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
       HttpServerResponse resp = req.response();
+      String auth = String.valueOf(h.get("authorization"));
+      Reply refused = auth.startsWith("Bearer ") ? refusedKeys.get(auth.substring(7)) : null;
+      java.util.Queue<Reply> script = scripts.get(model);
+      Reply scripted = refused != null ? refused : script == null ? null : script.poll();
+      if (scripted != null) {
+        if (scripted.retryAfter() != null) resp.putHeader("retry-after", scripted.retryAfter());
+        resp.setStatusCode(scripted.status()).putHeader("content-type", "application/json")
+            .end("{\"error\":{\"message\":\"scripted " + scripted.status() + "\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+        return;
+      }
       if (req.path().endsWith("/embeddings") && !failure(model, resp)) {
         resp.putHeader("content-type", "application/json").end(embeddings(body).toString());
         return;

@@ -40,6 +40,11 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(Gateway.start(config, clock));
   }
 
+  /** Starts with retries waiting on {@code retryTimer} instead of real timers. */
+  public static TestGateway start(GatewayConfig config, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
+    return new TestGateway(Gateway.start(config, clock, retryTimer));
+  }
+
   public static GatewayConfig parse(String yaml, Map<String, String> env, Path dir) {
     GatewayConfig c = ConfigLoader.parse(yaml, "test.yaml", env::get, dir);
     ServerConfig s = c.server();

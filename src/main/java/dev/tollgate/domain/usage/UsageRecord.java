@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param guardFindings guardrail findings in the prompt by type (counts, never values)
  * @param usageEstimated true when the tokens were counted by the gateway (a stream that broke before
  *     its usage arrived, or a client that went away) rather than reported by the provider
+ * @param attempts upstream calls made for the request — the first, its retries and its fallbacks;
+ *     0 when no provider was called (blocked, served from cache, or a row from before this was recorded)
  */
 public record UsageRecord(
     String id,
@@ -38,13 +40,24 @@ public record UsageRecord(
     boolean stream,
     int httpStatus,
     String classReason,
-    java.util.Map<String, Integer> guardFindings) {
+    java.util.Map<String, Integer> guardFindings,
+    int attempts) {
 
   public UsageRecord {
     if (attribution == null) attribution = Attribution.EMPTY;
     if (usage == null) usage = TokenUsage.NONE;
     if (cost == null) cost = Money.ZERO;
     guardFindings = guardFindings == null ? java.util.Map.of() : java.util.Map.copyOf(new java.util.TreeMap<>(guardFindings));
+  }
+
+  /** A record without the number of attempts. */
+  public UsageRecord(String id, Instant startedAt, Instant endedAt, String keyName, Attribution attribution, String provider,
+      String requestedModel, String servedModel, String tier, String routeReason, TokenUsage usage, Money cost,
+      RequestStatus status, String errorCode, long latencyMs, Long ttftMs, String exceptionId, boolean cacheHit,
+      boolean usageEstimated, boolean stream, int httpStatus, String classReason, java.util.Map<String, Integer> guardFindings) {
+    this(id, startedAt, endedAt, keyName, attribution, provider, requestedModel, servedModel, tier, routeReason, usage, cost,
+        status, errorCode, latencyMs, ttftMs, exceptionId, cacheHit, usageEstimated, stream, httpStatus, classReason,
+        guardFindings, 0);
   }
 
   /** A record without classification reason or guard findings. */

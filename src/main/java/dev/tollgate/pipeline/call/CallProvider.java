@@ -24,7 +24,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import java.time.Clock;
+import java.time.Duration;
+import dev.tollgate.domain.resilience.CallPolicy;
+import dev.tollgate.domain.resilience.RetryPolicy;
+import dev.tollgate.port.UpstreamEvents;
 import dev.tollgate.pipeline.ModelRoute;
 
 /**
@@ -45,9 +51,35 @@ public final class CallProvider {
 
   private final Meter meter;
   private final DeploymentBalancer balancer = new DeploymentBalancer(() -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+  private final CircuitBreakers breakers;
+  private final RetryTimer timer;
+  private final UpstreamEvents events;
+  private final Clock clock;
+  private final DoubleSupplier jitter;
 
   public CallProvider(Meter meter) {
+    this(meter, new CircuitBreakers(Clock.systemUTC(), UpstreamEvents.NONE), CallProvider::delayed, UpstreamEvents.NONE,
+        Clock.systemUTC(), () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * @param timer runs retries after their wait on the request's loop
+   * @param jitter random numbers in [0, 1) for the backoff's jitter
+   */
+  public CallProvider(Meter meter, CircuitBreakers breakers, RetryTimer timer, UpstreamEvents events, Clock clock,
+      DoubleSupplier jitter) {
     this.meter = meter;
+    this.breakers = breakers;
+    this.timer = timer;
+    this.events = events;
+    this.clock = clock;
+    this.jitter = jitter;
+  }
+
+  /** The default timer: the JDK's shared delayed executor, then back to the request's loop. */
+  public static void delayed(long millis, java.util.concurrent.Executor loop, Runnable task) {
+    java.util.concurrent.CompletableFuture.delayedExecutor(millis, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .execute(() -> loop.execute(task));
   }
 
   public void run(Exchange x, ClientChannel client, Supplier<CompletionStage<Void>> done) {
@@ -57,11 +89,23 @@ public final class CallProvider {
   }
 
   /**
-   * One request across its attempts. Fallback: while nothing has reached the client, an attempt that
-   * fails with 429, a 5xx, a timeout, a refused connection or a stream broken before its first event
-   * is abandoned and the next model of the class's fallback chain is tried, said in {@code route_reason}.
+   * One request across its attempts. While nothing has reached the client, an attempt that fails with
+   * 429, a 5xx, a timeout, a refused connection or a stream broken before its first event is, in this
+   * order:
+   *
+   * <ol>
+   *   <li>retried on the same deployment, if its provider's {@code retries} allow another, after the
+   *       backoff or the provider's {@code Retry-After} (when that is within {@code max_retry_after}),
+   *       unless the wait would end past the provider's total timeout counted from the request's
+   *       arrival, or the deployment's breaker is no longer closed;
+   *   <li>otherwise abandoned for the model's next deployment, then the next model of the class's
+   *       fallback chain, said in {@code route_reason}. Deployments whose circuit breaker is open are
+   *       skipped.
+   * </ol>
+   *
    * When hard budgets hold a reservation, only fallbacks no dearer than the reserved model are tried,
-   * so that a fallback can never take a hard cap past its limit.
+   * so that a fallback can never take a hard cap past its limit. Retries and fallbacks share the one
+   * reservation made before the call, and the request is metered and recorded once.
    */
   private final class Request {
     final Exchange x;
@@ -71,6 +115,10 @@ public final class CallProvider {
     final ModelRoute reserved;
     Call current;
     boolean finished;
+    /** Retries made on the current deployment. */
+    int retriesHere;
+    /** Waiting for a retry's timer: no call in flight. */
+    boolean waiting;
 
     Request(Exchange x, ClientChannel client, Supplier<CompletionStage<Void>> done) {
       this.x = x;
@@ -80,14 +128,66 @@ public final class CallProvider {
       this.remaining = new ArrayDeque<>(x.fallbacks());
     }
 
-    /** Calls {@code model}: one of its deployments, chosen by the balancer; the others go first in the fallback order. */
+    /**
+     * Calls {@code model}: the first of its deployments in the balancer's order whose breaker lets it
+     * through; the ones after it go first in the fallback order. When every deployment's breaker is
+     * open, the next fallback is tried, or the request fails at once without calling anyone.
+     */
     void attempt(ModelRoute model) {
       List<ModelRoute> order = balancer.order(model);
-      for (int i = order.size() - 1; i >= 1; i--) remaining.addFirst(order.get(i));
-      ModelRoute deployment = order.get(0);
+      int chosen = -1;
+      for (int i = 0; i < order.size() && chosen < 0; i++) if (breakers.allow(order.get(i))) chosen = i;
+      if (chosen < 0) {
+        ModelRoute next = nextFallback();
+        if (next != null) {
+          fallBack(next, "circuit_open");
+        } else {
+          current = new Call(this, model);
+          current.circuitOpen();
+        }
+        return;
+      }
+      for (int i = order.size() - 1; i > chosen; i--) remaining.addFirst(order.get(i));
+      ModelRoute deployment = order.get(chosen);
       if (deployment != model) x.routed(deployment, x.routeReason());
+      retriesHere = 0;
+      start(deployment);
+    }
+
+    void start(ModelRoute deployment) {
+      waiting = false;
       current = new Call(this, deployment);
       current.start();
+    }
+
+    /**
+     * The wait before trying {@code deployment} again, or null when it is not to be retried: no
+     * retries left, a {@code Retry-After} beyond the provider's bound, a wait past the deadline, or a
+     * breaker that is no longer closed.
+     */
+    Long retryWait(ModelRoute deployment, Duration retryAfter) {
+      CallPolicy policy = deployment.provider().callPolicy();
+      RetryPolicy retries = policy.retries();
+      if (finished || client.started() || retriesHere >= retries.max()) return null;
+      if (policy.breaker() != null && breakers.state(CircuitBreakers.key(deployment)) != CircuitBreakers.State.CLOSED) return null;
+      long wait;
+      if (retryAfter != null) {
+        if (retryAfter.compareTo(retries.maxRetryAfter()) > 0) return null;
+        wait = retryAfter.toMillis();
+      } else {
+        wait = retries.backoffMillis(retriesHere, jitter.getAsDouble());
+      }
+      if (policy.deadline() != null && x.elapsedMs(System.nanoTime()) + wait >= policy.deadline().toMillis()) return null;
+      return wait;
+    }
+
+    void retry(ModelRoute deployment, long wait, String cause) {
+      retriesHere++;
+      waiting = true;
+      events.retried(deployment.provider().name(), deployment.upstream(), cause);
+      timer.after(wait, client.loop(), () -> {
+        if (!finished && waiting) start(deployment);
+      });
     }
 
     /** The next fallback to try, if nothing reached the client yet and one is left; null otherwise. */
@@ -104,7 +204,13 @@ public final class CallProvider {
     }
 
     void clientGone() {
-      if (current != null) current.clientGone();
+      if (current == null) return;
+      if (waiting) {
+        waiting = false;
+        current.clientGoneWhileWaiting();
+      } else {
+        current.clientGone();
+      }
     }
   }
 
@@ -172,9 +278,24 @@ public final class CallProvider {
       return abandoned || request.finished;
     }
 
-    /** Gives up this attempt for the next fallback, if there is one; false (and nothing changed) if not. */
-    private boolean abandonFor(String cause) {
+    /**
+     * Gives up this attempt for a retry on the same deployment or else the next fallback, if either is
+     * allowed; false (and nothing changed but the failure counted) if not.
+     *
+     * @param retryAfter the provider's {@code Retry-After}, or null
+     * @param deploymentFault whether the failure counts against the deployment's breaker (a 429 does not)
+     */
+    private boolean abandonFor(String cause, Duration retryAfter, boolean deploymentFault) {
       balancer.failed(route);
+      if (deploymentFault) breakers.failed(route);
+      else breakers.released(route);
+      Long wait = request.retryWait(route, retryAfter);
+      if (wait != null) {
+        abandoned = true;
+        if (handle != null) handle.cancel();
+        request.retry(route, wait, cause);
+        return true;
+      }
       ModelRoute next = request.nextFallback();
       if (next == null) return false;
       abandoned = true;
@@ -187,7 +308,12 @@ public final class CallProvider {
     public void onHead(int status, Map<String, String> headers) {
       if (gone()) return;
       upstreamStatus = status;
-      if ((status == 429 || status >= 500) && abandonFor(Integer.toString(status))) return;
+      if (status == 429 || status >= 500) {
+        Duration retryAfter = RetryPolicy.retryAfter(headers.get("retry-after"), clock.instant());
+        if (abandonFor(Integer.toString(status), retryAfter, status >= 500)) return;
+      } else {
+        breakers.succeeded(route);
+      }
       if (ok()) balancer.observed(route, (System.nanoTime() - startNanos) / 1_000_000);
       // A stream's head goes to the client with its first event, not before: until then a fallback is still possible.
     }
@@ -270,7 +396,7 @@ public final class CallProvider {
     @Override
     public void onFailure(UpstreamFailure failure) {
       if (gone()) return;
-      if (abandonFor(failure.kind().name().toLowerCase(java.util.Locale.ROOT))) return;
+      if (abandonFor(failure.kind().name().toLowerCase(java.util.Locale.ROOT), null, true)) return;
       String provider = route.provider().name();
       GatewayError error = switch (failure.kind()) {
         case CONNECT -> GatewayError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
@@ -313,9 +439,26 @@ public final class CallProvider {
     void clientGone() {
       if (gone()) return;
       if (handle != null) handle.cancel();
+      if (upstreamStatus == 0) breakers.released(route);
       if (streamMeter != null && streamMeter.reportedUsage() != null) x.usage(streamMeter.reportedUsage(), false);
       x.fail(GatewayError.of(ErrorKind.CLIENT_DISCONNECTED, "The client closed the connection before the answer ended."));
       finish(() -> {});
+    }
+
+    /** The client left while a retry was waiting: nothing is in flight, the request ends here. */
+    void clientGoneWhileWaiting() {
+      if (request.finished) return;
+      if (x.usage() == null) x.usage(TokenUsage.NONE, false);
+      x.fail(GatewayError.of(ErrorKind.CLIENT_DISCONNECTED, "The client closed the connection before the answer ended."));
+      finish(() -> {});
+    }
+
+    /** Every deployment of the model, and every fallback, has its breaker open: fail at once, calling no one. */
+    void circuitOpen() {
+      x.usage(TokenUsage.NONE, false);
+      fail(GatewayError.of(ErrorKind.UPSTREAM_UNAVAILABLE, "Every deployment of '" + route.name()
+          + "' is out of rotation after repeated failures (circuit breaker open), and no fallback is left."
+          + " It is tried again once its breaker's open time has passed; try again shortly."));
     }
 
     private void relayUpstreamError() {

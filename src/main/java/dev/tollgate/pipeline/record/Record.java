@@ -54,6 +54,7 @@ public final class Record {
         x.stream(),
         x.httpStatus(),
         x.classReason(),
-        x.findings());
+        x.findings(),
+        x.upstreamCalls());
   }
 }

@@ -8,6 +8,8 @@ import dev.tollgate.provider.shared.OpenAiShapes;
 import dev.tollgate.provider.shared.TranslatingSink;
 import dev.tollgate.provider.shared.Unserved;
 import dev.tollgate.provider.shared.Untranslatable;
+import dev.tollgate.domain.resilience.CallPolicy;
+import dev.tollgate.provider.shared.ProviderContext;
 import dev.tollgate.provider.shared.UpstreamHttp;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -36,6 +38,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
   private final Vertx vertx;
   private final ProviderConfig config;
   private final UpstreamHttp http;
+  private final CallPolicy callPolicy;
   private final TokenCounter tokens;
   private final Function<String, Integer> outputLimits;
   private final Clock clock;
@@ -47,12 +50,18 @@ public final class AnthropicAdapter implements ProviderAdapter {
    */
   public AnthropicAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, TokenCounter tokens,
       Function<String, Integer> outputLimits, Clock clock) {
+    this(vertx, config, server, tokens, outputLimits, clock, ProviderContext.SYSTEM);
+  }
+
+  public AnthropicAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, TokenCounter tokens,
+      Function<String, Integer> outputLimits, Clock clock, ProviderContext context) {
     this.vertx = vertx;
     this.config = config;
     this.tokens = tokens;
     this.outputLimits = outputLimits;
     this.clock = clock;
-    this.http = new UpstreamHttp(vertx, config, server);
+    this.http = new UpstreamHttp(vertx, config, server, context);
+    this.callPolicy = config.callPolicy(server.requestTimeout());
     String base = UpstreamHttp.trimSlash(config.baseUrl());
     if (base.endsWith("/v1")) base = base.substring(0, base.length() - 3);
     this.messagesUrl = base + "/v1/messages";
@@ -82,7 +91,6 @@ public final class AnthropicAdapter implements ProviderAdapter {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
     headers.put("accept", request.stream() ? "text/event-stream" : "application/json");
-    headers.put("x-api-key", config.apiKey());
     String version = config.setting("anthropic_version");
     headers.put("anthropic-version", version == null ? "2023-06-01" : version);
     byte[] body;
@@ -134,7 +142,12 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return new AnthropicStream(tokens, nativeClient, created);
       }
     }, request.stream());
-    return http.post(messagesUrl, headers, body, translating);
+    return http.post(messagesUrl, headers, (h, key) -> h.put("x-api-key", key), body, translating);
+  }
+
+  @Override
+  public CallPolicy callPolicy() {
+    return callPolicy;
   }
 
   /**
@@ -149,7 +162,6 @@ public final class AnthropicAdapter implements ProviderAdapter {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
     headers.put("accept", "application/json");
-    headers.put("x-api-key", config.apiKey());
     String version = config.setting("anthropic_version");
     headers.put("anthropic-version", version == null ? "2023-06-01" : version);
     headers.putAll(request.nativeRequest().headers());
@@ -161,7 +173,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
       return UpstreamHttp.reply(vertx, 400, OpenAiShapes.error("The request body could not be read: " + e.getMessage(),
           "invalid_request_error", "invalid_request"), sink);
     }
-    return http.post(messagesUrl + "/count_tokens", headers, body, sink);
+    return http.post(messagesUrl + "/count_tokens", headers, (h, key) -> h.put("x-api-key", key), body, sink);
   }
 
   @Override

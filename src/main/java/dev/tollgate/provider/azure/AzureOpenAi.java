@@ -5,6 +5,7 @@ import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter.ProviderRequest;
 import dev.tollgate.provider.openai.OpenAiAdapter;
 import dev.tollgate.provider.openai.OpenAiPaths;
+import dev.tollgate.provider.shared.ProviderContext;
 import dev.tollgate.provider.shared.UpstreamHttp;
 import io.vertx.core.Vertx;
 import java.net.URLEncoder;
@@ -15,7 +16,7 @@ import java.util.Map;
  * Azure OpenAI: the OpenAI wire format, addressed per deployment. A model's {@code upstream} name is
  * the deployment, so a request goes to
  * {@code {base_url}/openai/deployments/{deployment}/chat/completions?api-version={api_version}}
- * with the resource key in {@code api-key}; embeddings likewise at {@code …/{deployment}/embeddings}.
+ * with one of the resource's keys in {@code api-key}; embeddings likewise at {@code …/{deployment}/embeddings}.
  * The Responses API is on Azure's v1 surface, {@code {base_url}/openai/v1/responses}, with the
  * deployment as the body's {@code model} (which routing has already set). Everything else is
  * {@link OpenAiAdapter}'s.
@@ -24,18 +25,20 @@ public final class AzureOpenAi implements OpenAiAdapter.Target {
 
   private final String base;
   private final String apiVersion;
-  private final String apiKey;
 
   private AzureOpenAi(ProviderConfig config) {
     String b = UpstreamHttp.trimSlash(config.baseUrl());
     if (b.endsWith("/openai")) b = b.substring(0, b.length() - "/openai".length());
     this.base = b;
     this.apiVersion = URLEncoder.encode(config.setting("api_version"), StandardCharsets.UTF_8);
-    this.apiKey = config.apiKey();
   }
 
   public static OpenAiAdapter adapter(Vertx vertx, ProviderConfig config, ServerConfig server) {
-    return new OpenAiAdapter(vertx, config, server, new AzureOpenAi(config));
+    return adapter(vertx, config, server, ProviderContext.SYSTEM);
+  }
+
+  public static OpenAiAdapter adapter(Vertx vertx, ProviderConfig config, ServerConfig server, ProviderContext context) {
+    return new OpenAiAdapter(vertx, config, server, new AzureOpenAi(config), context);
   }
 
   @Override
@@ -47,7 +50,7 @@ public final class AzureOpenAi implements OpenAiAdapter.Target {
   }
 
   @Override
-  public void authenticate(Map<String, String> headers) {
-    headers.put("api-key", apiKey);
+  public void authenticate(Map<String, String> headers, String key) {
+    headers.put("api-key", key);
   }
 }

@@ -30,6 +30,7 @@ public final class BedrockAdapter implements ProviderAdapter {
   private final Vertx vertx;
   private final ProviderConfig config;
   private final UpstreamHttp http;
+  private final dev.tollgate.domain.resilience.CallPolicy callPolicy;
   private final BedrockSigner signer;
   private final TokenCounter tokens;
   private final Clock clock;
@@ -41,6 +42,7 @@ public final class BedrockAdapter implements ProviderAdapter {
     this.tokens = tokens;
     this.clock = clock;
     this.http = new UpstreamHttp(vertx, config, server);
+    this.callPolicy = config.callPolicy(server.requestTimeout());
     this.signer = new BedrockSigner(vertx, config, clock);
     this.base = UpstreamHttp.trimSlash(config.baseUrl());
   }
@@ -117,6 +119,11 @@ public final class BedrockAdapter implements ProviderAdapter {
       deferred.handle = http.post(uri.toString(), all, body, translating);
     });
     return deferred;
+  }
+
+  @Override
+  public dev.tollgate.domain.resilience.CallPolicy callPolicy() {
+    return callPolicy;
   }
 
   @Override

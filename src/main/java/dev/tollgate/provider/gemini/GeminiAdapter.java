@@ -8,6 +8,8 @@ import dev.tollgate.provider.shared.Unserved;
 import dev.tollgate.provider.shared.OpenAiShapes;
 import dev.tollgate.provider.shared.TranslatingSink;
 import dev.tollgate.provider.shared.Untranslatable;
+import dev.tollgate.domain.resilience.CallPolicy;
+import dev.tollgate.provider.shared.ProviderContext;
 import dev.tollgate.provider.shared.UpstreamHttp;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -29,14 +31,20 @@ public final class GeminiAdapter implements ProviderAdapter {
   private final Vertx vertx;
   private final ProviderConfig config;
   private final UpstreamHttp http;
+  private final CallPolicy callPolicy;
   private final Clock clock;
   private final String base;
 
   public GeminiAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, Clock clock) {
+    this(vertx, config, server, clock, ProviderContext.SYSTEM);
+  }
+
+  public GeminiAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, Clock clock, ProviderContext context) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
-    this.http = new UpstreamHttp(vertx, config, server);
+    this.http = new UpstreamHttp(vertx, config, server, context);
+    this.callPolicy = config.callPolicy(server.requestTimeout());
     this.base = UpstreamHttp.trimSlash(config.baseUrl());
   }
 
@@ -99,7 +107,12 @@ public final class GeminiAdapter implements ProviderAdapter {
         return new GeminiStream(created);
       }
     }, request.stream());
-    return http.post(url, headers, body, translating);
+    return http.post(url, headers, (h, key) -> h.put("x-goog-api-key", key), body, translating);
+  }
+
+  @Override
+  public CallPolicy callPolicy() {
+    return callPolicy;
   }
 
   private CallHandle embed(ProviderRequest request, ResponseSink sink) {
@@ -139,7 +152,7 @@ public final class GeminiAdapter implements ProviderAdapter {
         throw new IllegalStateException("embeddings are never streamed");
       }
     }, false);
-    return http.post(url, headers(false, request), body, translating);
+    return http.post(url, headers(false, request), (h, key) -> h.put("x-goog-api-key", key), body, translating);
   }
 
   private static String modelOf(ProviderRequest request, com.fasterxml.jackson.databind.JsonNode openAi) {
@@ -151,7 +164,6 @@ public final class GeminiAdapter implements ProviderAdapter {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("content-type", "application/json");
     headers.put("accept", stream ? "text/event-stream" : "application/json");
-    headers.put("x-goog-api-key", config.apiKey());
     if (config.headers() != null) headers.putAll(config.headers());
     headers.putAll(request.headers());
     return headers;

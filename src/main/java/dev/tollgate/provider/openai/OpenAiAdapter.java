@@ -3,6 +3,8 @@ package dev.tollgate.provider.openai;
 import dev.tollgate.config.ProviderConfig;
 import dev.tollgate.config.ServerConfig;
 import dev.tollgate.port.ProviderAdapter;
+import dev.tollgate.domain.resilience.CallPolicy;
+import dev.tollgate.provider.shared.ProviderContext;
 import dev.tollgate.provider.shared.Untranslatable;
 import dev.tollgate.provider.shared.UpstreamHttp;
 import io.vertx.core.Vertx;
@@ -24,27 +26,43 @@ public final class OpenAiAdapter implements ProviderAdapter {
     /** The absolute URL for this request. */
     String uri(ProviderRequest request);
 
-    /** Adds the credential headers. */
-    void authenticate(Map<String, String> headers);
+    /** Adds credential headers that do not come from the provider's keys; none by default. */
+    default void authenticate(Map<String, String> headers) {}
+
+    /** Adds one of the provider's keys ({@code api_key}/{@code api_keys}) the way the service takes it. */
+    default void authenticate(Map<String, String> headers, String key) {
+      authenticate(headers);
+    }
   }
 
   private final Vertx vertx;
   private final ProviderConfig config;
   private final UpstreamHttp http;
   private final Target target;
+  private final CallPolicy callPolicy;
 
   public OpenAiAdapter(Vertx vertx, ProviderConfig config, ServerConfig server) {
     this(vertx, config, server, bearer(config));
   }
 
   public OpenAiAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, Target target) {
+    this(vertx, config, server, target, ProviderContext.SYSTEM);
+  }
+
+  public OpenAiAdapter(Vertx vertx, ProviderConfig config, ServerConfig server, Target target, ProviderContext context) {
     this.vertx = vertx;
     this.config = config;
     this.target = target;
-    this.http = new UpstreamHttp(vertx, config, server);
+    this.http = new UpstreamHttp(vertx, config, server, context);
+    this.callPolicy = config.callPolicy(server.requestTimeout());
   }
 
-  /** {@code base_url + path}, {@code Authorization: Bearer api_key} when a key is configured. */
+  /** A plain OpenAI or OpenAI-compatible provider: {@code base_url + path}, bearer keys. */
+  public static OpenAiAdapter bearer(Vertx vertx, ProviderConfig config, ServerConfig server, ProviderContext context) {
+    return new OpenAiAdapter(vertx, config, server, bearer(config), context);
+  }
+
+  /** {@code base_url + path}, {@code Authorization: Bearer <key>} when keys are configured. */
   private static Target bearer(ProviderConfig config) {
     String base = UpstreamHttp.trimSlash(config.baseUrl());
     return new Target() {
@@ -54,8 +72,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
       }
 
       @Override
-      public void authenticate(Map<String, String> headers) {
-        if (config.apiKey() != null && !config.apiKey().isBlank()) headers.put("authorization", "Bearer " + config.apiKey());
+      public void authenticate(Map<String, String> headers, String key) {
+        headers.put("authorization", "Bearer " + key);
       }
     };
   }
@@ -90,7 +108,13 @@ public final class OpenAiAdapter implements ProviderAdapter {
     target.authenticate(headers);
     if (config.headers() != null) headers.putAll(config.headers());
     headers.putAll(request.headers());
-    return http.post(target.uri(request), headers, request.body(), sink);
+    UpstreamHttp.KeyHeader key = http.credentials().isEmpty() ? null : target::authenticate;
+    return http.post(target.uri(request), headers, key, request.body(), sink);
+  }
+
+  @Override
+  public CallPolicy callPolicy() {
+    return callPolicy;
   }
 
   @Override

@@ -120,6 +120,11 @@ public final class SimulatorAdapter implements ProviderAdapter {
     return events;
   }
 
+  @Override
+  public dev.tollgate.domain.resilience.CallPolicy callPolicy() {
+    return new dev.tollgate.domain.resilience.CallPolicy(config.retries(), config.breaker(), config.timeout());
+  }
+
   private long generationMillis(int outputTokens) {
     return sim.tokensPerSecond() <= 0 ? 0 : (long) (outputTokens * 1000 / sim.tokensPerSecond());
   }

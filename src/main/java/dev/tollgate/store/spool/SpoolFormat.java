@@ -80,6 +80,7 @@ public final class SpoolFormat {
       g.writeBooleanField("usage_estimated", r.usageEstimated());
       g.writeBooleanField("stream", r.stream());
       g.writeStringField("class_reason", r.classReason());
+      g.writeNumberField("attempts", r.attempts());
       g.writeObjectFieldStart("guard_findings");
       for (Map.Entry<String, Integer> f : r.guardFindings().entrySet()) g.writeNumberField(f.getKey(), f.getValue());
       g.writeEndObject();
@@ -123,7 +124,8 @@ public final class SpoolFormat {
           text(n, "route_reason"), usage, Money.ofNanos(n.path("cost_nanos").asLong()), RequestStatus.fromWire(status),
           text(n, "error_code"), n.path("latency_ms").asLong(), n.hasNonNull("ttft_ms") ? n.get("ttft_ms").asLong() : null,
           text(n, "exception_id"), n.path("cache_hit").asBoolean(), n.path("usage_estimated").asBoolean(),
-          n.path("stream").asBoolean(), n.path("http_status").asInt(), text(n, "class_reason"), findings);
+          n.path("stream").asBoolean(), n.path("http_status").asInt(), text(n, "class_reason"), findings,
+          n.path("attempts").asInt());
     } catch (RuntimeException e) {
       throw new IOException("malformed record: " + e.getMessage(), e);
     }

@@ -20,7 +20,7 @@ final class LedgerRows {
       "provider", "requested_model", "served_model", "tier", "route_reason",
       "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
       "cost_nanos", "status", "error_code", "http_status", "latency_ms", "ttft_ms", "exception_id",
-      "cache_hit", "usage_estimated", "stream", "class_reason", "guard_findings");
+      "cache_hit", "usage_estimated", "stream", "class_reason", "guard_findings", "attempts");
 
   private static final int TAGS_INDEX = COLUMNS.indexOf("tags");
 
@@ -98,6 +98,7 @@ final class LedgerRows {
     ps.setString(++i, r.classReason());
     String findings = r.guardFindingsText();
     ps.setString(++i, findings.isEmpty() ? null : findings);
+    ps.setInt(++i, r.attempts());
   }
 
   static UsageRecord read(ResultSet rs) throws SQLException {
@@ -141,6 +142,7 @@ final class LedgerRows {
         rs.getBoolean("stream"),
         rs.getInt("http_status"),
         rs.getString("class_reason"),
-        UsageRecord.parseGuardFindings(rs.getString("guard_findings")));
+        UsageRecord.parseGuardFindings(rs.getString("guard_findings")),
+        rs.getInt("attempts"));
   }
 }
