@@ -144,6 +144,17 @@ class EveryChangeIsAuditedTest {
       post("/admin/v1/workflows", "{\"name\":\"wf-audited-3\",\"owner\":\"ana\"}");
       return new Made(call(gw, "DELETE", "/admin/v1/workflows/wf-audited-3", root, null), "workflow", "wf-audited-3");
     });
+    s.put("POST /admin/v1/workload-classes", () -> new Made(post("/admin/v1/workload-classes",
+        "{\"name\":\"audited-class-1\",\"allow\":[\"tier:economy\"]}"), "workload_class", "audited-class-1"));
+    s.put("PUT /admin/v1/workload-classes/:name", () -> {
+      post("/admin/v1/workload-classes", "{\"name\":\"audited-class-2\",\"allow\":[\"tier:economy\"]}");
+      return new Made(call(gw, "PUT", "/admin/v1/workload-classes/audited-class-2", root, "{\"allow\":[\"gpt-4o-mini\"],\"pii\":\"redact\"}"),
+          "workload_class", "audited-class-2");
+    });
+    s.put("DELETE /admin/v1/workload-classes/:name", () -> {
+      post("/admin/v1/workload-classes", "{\"name\":\"audited-class-3\",\"allow\":[\"tier:economy\"]}");
+      return new Made(call(gw, "DELETE", "/admin/v1/workload-classes/audited-class-3", root, null), "workload_class", "audited-class-3");
+    });
     s.put("POST /admin/v1/outcomes", () -> made(post("/admin/v1/outcomes", "{\"type\":\"ticket_resolved\",\"count\":3,"
         + "\"value_usd\":30,\"workflow\":\"wf-audited-1\"}"), "outcome", null));
     return s;
