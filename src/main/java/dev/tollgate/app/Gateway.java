@@ -26,6 +26,7 @@ import dev.tollgate.pricing.BundledCatalog;
 import dev.tollgate.service.KeyService;
 import dev.tollgate.store.sql.Storage;
 import dev.tollgate.port.TokenCounter;
+import dev.tollgate.service.ExceptionReminders;
 import dev.tollgate.tokens.JtokkitTokenCounter;
 import dev.tollgate.tokens.RememberingTokenCounter;
 import io.vertx.core.Vertx;
@@ -129,14 +130,10 @@ public final class Gateway implements AutoCloseable {
         pipeline, state::get, exceptions, alerts,
         audit, new dev.tollgate.service.AdminTokenService(storage.adminTokenStore(), clock), storage.database(),
         workloadClasses).mount(router);
-    // Pending approvals and coming expiries, told once each in the log (alert channels come later).
-    java.util.Set<String> told = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    vertx.setPeriodic(60_000, t -> vertx.executeBlocking(exceptions::notices).onSuccess(list -> list.forEach(n -> {
-      if (told.add(n.kind() + n.exception().id())) log.info("exception notice: {}", n.message());
-      if (n.kind().equals("expiring")) {
-        alerts.trigger("exception_expiring", "exception:" + n.exception().id(), n.exception().team(), null, "warning", n.message(), null);
-      }
-    })));
+    // Pending approvals and coming expiries: told once each in the log and through the alert channels
+    // (to the exception's team); an approval reminder resolves itself once the request is decided.
+    ExceptionReminders reminders = new ExceptionReminders(exceptions, alerts);
+    vertx.setPeriodic(60_000, t -> vertx.executeBlocking(reminders::tick));
     new dev.tollgate.console.ConsoleRoutes(vertx, router).mount();
     new dev.tollgate.console.ConsoleSso(vertx, () -> config.get().admin().oidc()).mount(router);
     router.route().handler(ctx -> ctx.response().setStatusCode(404).putHeader("content-type", "application/json")

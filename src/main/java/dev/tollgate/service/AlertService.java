@@ -209,6 +209,17 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
     return change(id, "resolved", by);
   }
 
+  /**
+   * Resolves, as {@code by}, every open alert of this kind whose subject no longer applies — e.g. an
+   * approval reminder once the exception was decided. Returns how many it resolved.
+   */
+  public int resolveWhere(String kind, java.util.function.Predicate<String> subjectGone, String by) {
+    List<String> ids = open.values().stream().filter(a -> a.kind().equals(kind) && subjectGone.test(a.subject()))
+        .map(Alert::id).toList();
+    ids.forEach(id -> change(id, "resolved", by));
+    return ids.size();
+  }
+
   private synchronized Optional<Transition> change(String id, String state, String by) {
     for (Map.Entry<String, Alert> e : open.entrySet()) {
       if (!e.getValue().id().equals(id)) continue;
