@@ -42,7 +42,8 @@ public final class RedisGenerations {
   private final RedisCounterStore redis;
   private final Clock clock;
   private final String owner = UUID.randomUUID().toString();
-  private volatile Consumer<CounterStore> rebuild = store -> {};
+  /** Null until the gateway says how to rebuild: until then a missing marker is waited on, not rebuilt. */
+  private volatile Consumer<CounterStore> rebuild;
   private volatile long rebuilds;
 
   /** From now on {@code redis} runs reserve and settle only under a generation this object adopted. */
@@ -82,11 +83,20 @@ public final class RedisGenerations {
       adopt(have);
       return true;
     }
-    if (!redis.lockRebuild(owner, LOCK_FOR)) return false;
+    Consumer<CounterStore> seeds = rebuild;
+    if (seeds == null || !redis.lockRebuild(owner, LOCK_FOR)) return false;
+    // The marker is written only under the lock: read again now that this replica holds it, so that a
+    // rebuild that finished between the first read and the lock is adopted, not repeated.
+    have = redis.currentGeneration();
+    if (have != null) {
+      redis.unlockRebuild(owner);
+      adopt(have);
+      return true;
+    }
     String next = clock.millis() + "-" + UUID.randomUUID();
     try {
       long started = System.nanoTime();
-      rebuild.accept(redis);
+      seeds.accept(redis);
       if (!redis.publishGeneration(owner, next)) {
         log.warn("the counters' rebuild outlived its lock ({}); another replica's rebuild counts", LOCK_FOR);
         return false;
