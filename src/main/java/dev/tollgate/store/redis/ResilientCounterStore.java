@@ -93,6 +93,8 @@ public final class ResilientCounterStore implements CounterStore {
   /** Reservations Redis granted and nobody has settled or released yet: re-held after a rebuild. */
   private final Map<String, Held> granted = new ConcurrentHashMap<>();
   private volatile boolean dataLost;
+  /** Set by close: a last replay may still run, a rebuild (which needs the ledger) may not. */
+  private volatile boolean closing;
   /** One recovery at a time: the probe's thread, or start-up's {@link #checkNow}. */
   private final Object recovering = new Object();
   private int ticks;
@@ -316,6 +318,7 @@ public final class ResilientCounterStore implements CounterStore {
   /** Stops probing; replays what is queued if the shared store answers now, then closes it. */
   @Override
   public void close() {
+    closing = true;
     recovery.shutdownNow();
     if (!up) recover();
     synchronized (this) {
@@ -505,7 +508,7 @@ public final class ResilientCounterStore implements CounterStore {
       String before = generations.adopted();
       if (!generations.intact()) {
         markLost();
-        if (!generations.restore()) return false;
+        if (closing || !generations.restore()) return false;
       }
       if (before != null && !before.equals(generations.adopted())) rehold();
       // Let every replica re-hold its own in-flight reservations before anyone admits through Redis again.

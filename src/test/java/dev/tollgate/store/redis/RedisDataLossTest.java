@@ -67,7 +67,7 @@ class RedisDataLossTest {
   }
 
   ResilientCounterStore replica(ResilientCounterStore.OnDown mode) {
-    RedisCounterStore redis = new RedisCounterStore(vertx, RedisTestServer.URL, prefix, Duration.ofSeconds(2));
+    RedisCounterStore redis = new RedisCounterStore(vertx, RedisTestServer.URL, prefix, Duration.ofSeconds(10));
     RedisGenerations generations = new RedisGenerations(redis, Clock.systemUTC());
     generations.rebuildWith(store -> {
       try {
@@ -142,9 +142,10 @@ class RedisDataLossTest {
   void failOpenAdmitsOnlyItsLocalShareWhileTheCountersAreGoneAndCountsItOnceRedisIsRebuilt() {
     var a = replica(ResilientCounterStore.OnDown.FAIL_OPEN_WITH_LOCAL_LIMITS);
     for (int i = 0; i < 30; i++) {
-      reserve(a, "a" + i, 1);
+      assertThat(reserve(a, "a" + i, 1)).isInstanceOf(Outcome.Granted.class);
       settle(a, "a" + i, 1);
     }
+    assertThat(a.up()).as("all 30 went through Redis, none used the local share").isTrue();
     rebuildMayRun = new CountDownLatch(1);
     loseRedisData();
 
