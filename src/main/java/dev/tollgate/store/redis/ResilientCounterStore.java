@@ -98,6 +98,8 @@ public final class ResilientCounterStore implements CounterStore {
   /** One recovery at a time: the probe's thread, or start-up's {@link #checkNow}. */
   private final Object recovering = new Object();
   private int ticks;
+  /** The generation this replica's holds in {@link #granted} live under; another one means re-holding them. */
+  private String holdsUnder;
   private final long probeMillis;
 
   private record Held(List<Claim> claims, Instant now, Instant holdUntil) {}
@@ -172,7 +174,10 @@ public final class ResilientCounterStore implements CounterStore {
   public void checkNow() {
     if (generations == null) return;
     try {
-      if (generations.intact()) return;
+      if (generations.intact()) {
+        noteGeneration();
+        return;
+      }
     } catch (CountersUnavailableException e) {
       failed(e, null);
       return;
@@ -494,7 +499,10 @@ public final class ResilientCounterStore implements CounterStore {
     } catch (CountersUnavailableException e) {
       return; // an outage: the next request notices it
     }
-    if (intact) return;
+    if (intact) {
+      noteGeneration();
+      return;
+    }
     markLost();
     replay();
   }
@@ -505,18 +513,25 @@ public final class ResilientCounterStore implements CounterStore {
    */
   private boolean restored() {
     try {
-      String before = generations.adopted();
       if (!generations.intact()) {
         markLost();
         if (closing || !generations.restore()) return false;
       }
-      if (before != null && !before.equals(generations.adopted())) rehold();
+      String now = generations.adopted();
+      // Re-hold until it succeeds: a failed attempt leaves holdsUnder behind, so the next probe tries again.
+      if (holdsUnder != null && !holdsUnder.equals(now)) rehold();
+      holdsUnder = now;
       // Let every replica re-hold its own in-flight reservations before anyone admits through Redis again.
       return System.currentTimeMillis() >= generations.adoptedAtMillis() + RedisGenerations.SETTLE_TIME.toMillis();
     } catch (RuntimeException e) {
       log.warn("budget counters at {}: not restored yet ({})", where, rootMessage(e));
       return false;
     }
+  }
+
+  /** Remembers the first generation this replica acts under (its holds live there). */
+  private void noteGeneration() {
+    if (holdsUnder == null) holdsUnder = generations.adopted();
   }
 
   /** Reserves again, without limits, what this replica's requests in flight hold: the loss took their holds. */
