@@ -210,7 +210,8 @@ class ManyReplicasTest {
     for (var f : before) answers.add(f.get().statusCode());
     assertThat(answers).allMatch(st -> st == 200 || st == 503); // 503: Redis slower than the timeout on a loaded machine
     long servedBefore = answers.stream().filter(st -> st == 200).count();
-    await().atMost(Duration.ofSeconds(30)).until(() -> ledgerByStatus("lossy").getOrDefault("ok", 0L) == servedBefore);
+    // (ignoreExceptions: the shared PostgreSQL may refuse a connection for a moment when other suites fill it)
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> ledgerByStatus("lossy").getOrDefault("ok", 0L) == servedBefore);
 
     // Redis loses everything of this installation (as a restart without persistence would), and load
     // arrives at once: 503 until the counters are rebuilt from the ledger, then served up to the cap.
@@ -244,7 +245,7 @@ class ManyReplicasTest {
     try (RedisCounterStore redis = new RedisCounterStore(vertx, RedisTestServer.URL, prefix, Duration.ofSeconds(5))) {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(capCounter(redis)).isEqualTo(new CounterStore.State(300, 0)));
     }
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ledgerByStatus("lossy"))
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(ledgerByStatus("lossy"))
         .isEqualTo(Map.of("ok", served, "blocked", blocked)));
   }
 
