@@ -113,3 +113,19 @@ local function addUse(ck, rolling, sec, nowSec, amount)
   redis.call('HINCRBY', ck, 'used', amount)
 end
 
+
+-- Generation. The last key (KEYS[#KEYS]) of reserve and settle is the marker the last rebuild of the
+-- counters wrote, the last argument the generation the calling replica acts under. A Redis that lost
+-- its data (restarted without persistence, flushed, failed over to an empty replica) has no marker, or
+-- another replica's newer one: the script then changes nothing and answers an error, so that no
+-- reservation ever counts from zero. An empty argument means the caller does not check (tests).
+local function sameGeneration()
+  local want = ARGV[#ARGV]
+  if want == '' then return true end
+  return redis.call('GET', KEYS[#KEYS]) == want
+end
+
+local function generationError()
+  local have = redis.call('GET', KEYS[#KEYS])
+  return redis.error_reply('TOLLGATE_GENERATION the counters hold generation ' .. (have or 'none') .. ', not ' .. ARGV[#ARGV])
+end

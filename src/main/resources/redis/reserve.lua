@@ -1,12 +1,15 @@
 -- Reserve: all claims of one request, all or nothing, in one step.
 -- KEYS[1] the reservation's record   KEYS[2] the done set   KEYS[1 + 2i], KEYS[2 + 2i]: counter hash and hold set of claim i
+-- last KEYS: the generation marker
 -- ARGV[1] now ms   ARGV[2] holdUntil ms   ARGV[3] reservation id   ARGV[4] record TTL ms
 -- then 5 per claim: counter key, amount, limit (-1 = none), rolling seconds (0 = fixed period), TTL ms (0 = none)
+-- last ARGV: the caller's generation (see lib.lua)
 -- Returns {1, used_1, reserved_1, ...} (the states before) or {0, index of the claim that did not fit, used, reserved}.
 local now, holdUntil, id = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local nowSec = math.floor(now / 1000)
-local n = (#KEYS - 2) / 2
+local n = (#KEYS - 3) / 2
 if n == 0 then return {1} end
+if not sameGeneration() then return generationError() end
 
 -- A reservation already settled or released is a late copy (its reply was lost, the request went on
 -- without it): refused, so that it leaves no hold behind.

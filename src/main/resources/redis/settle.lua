@@ -5,11 +5,13 @@
 -- KEYS[1 + 2i], KEYS[2 + 2i]: counter hash and hold set of actual i
 -- ARGV[1] now ms   ARGV[2] reservation id   ARGV[3] key prefix   ARGV[4] how long ids stay done, ms
 -- then 3 per actual: amount, rolling seconds, TTL ms
+-- last KEYS: the generation marker; last ARGV: the caller's generation (see lib.lua)
 -- Returns {used_1, reserved_1, ...}: each actual's counter afterwards.
 local now, id, prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local nowSec = math.floor(now / 1000)
-local n = (#KEYS - 2) / 2
+local n = (#KEYS - 3) / 2
 local record, done = KEYS[1], KEYS[2]
+if not sameGeneration() then return generationError() end
 
 redis.call('ZREMRANGEBYSCORE', done, '-inf', '(' .. (now - tonumber(ARGV[4])))
 if not redis.call('ZSCORE', done, id) then

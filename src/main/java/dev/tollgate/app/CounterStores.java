@@ -5,6 +5,7 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.port.CounterStore;
 import dev.tollgate.store.memory.MemoryCounterStore;
 import dev.tollgate.store.redis.RedisCounterStore;
+import dev.tollgate.store.redis.RedisGenerations;
 import dev.tollgate.store.redis.ResilientCounterStore;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -38,6 +39,18 @@ final class CounterStores {
       log.warn("Redis at {} did not answer at start-up; requests with budgets are {} until it does", redis.where(),
           mode == ResilientCounterStore.OnDown.FAIL_CLOSED ? "refused (503)" : "admitted within local limits");
     }
-    return new ResilientCounterStore(redis, redis::ping, mode, o.localLimitFraction(), PROBE_INTERVAL, redis.where());
+    return new ResilientCounterStore(redis, redis::ping, mode, o.localLimitFraction(), PROBE_INTERVAL, redis.where(),
+        new RedisGenerations(redis, java.time.Clock.systemUTC()));
+  }
+
+  /**
+   * With Redis: tells the store how to rebuild the counters from the ledger when Redis has lost them,
+   * then checks once (blocking) — a Redis without a generation is rebuilt, or another replica's
+   * rebuild awaited, before this replica serves. Nothing to do with counters in memory.
+   */
+  static void rebuildWhenLost(CounterStore counters, java.util.function.Consumer<CounterStore> rebuild) {
+    if (!(counters instanceof ResilientCounterStore r) || r.generations() == null) return;
+    r.generations().rebuildWith(rebuild);
+    r.checkNow();
   }
 }

@@ -96,6 +96,11 @@ public final class Gateway implements AutoCloseable {
     workloadClasses.onChange(this::refreshPolicy);
     budgets.onChange(this::refreshBudgets);
     exceptions.onChange(this::refreshBudgets);
+    // Shared counters that lost their data (or never had any) are rebuilt from the whole ledger, once across replicas.
+    CounterStores.rebuildWhenLost(counters, store -> {
+      storage.ledgerWriter().flush();
+      BudgetRebuild.fromLedger(state.get().budgets(), store, storage.usageQuery(), clock.instant());
+    });
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
     alerts.keyActions(name -> {

@@ -198,6 +198,57 @@ class ManyReplicasTest {
     }
   }
 
+  @Test
+  void whenRedisLosesItsDataOneReplicaRebuildsTheCountersAndTheCapStillHoldsExactly() throws Exception {
+    String prefix = RedisTestServer.newPrefix("replicas-loss");
+    prefixes.add(prefix);
+    String key = "tg-replicas-lossy-000001";
+    List<Replica> three = startAll(List.of("loss-a", "loss-b", "loss-c"), config(prefix, "fail_closed", "10s", "lossy", 300));
+    List<Integer> answers = new ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> before = new ArrayList<>();
+    for (int i = 0; i < 150; i++) before.add(chatAsync(three.get(i % 3), key));
+    for (var f : before) answers.add(f.get().statusCode());
+    assertThat(answers).allMatch(st -> st == 200 || st == 503); // 503: Redis slower than the timeout on a loaded machine
+    long servedBefore = answers.stream().filter(st -> st == 200).count();
+    // (ignoreExceptions: the shared PostgreSQL may refuse a connection for a moment when other suites fill it)
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> ledgerByStatus("lossy").getOrDefault("ok", 0L) == servedBefore);
+
+    // Redis loses everything of this installation (as a restart without persistence would), and load
+    // arrives at once: 503 until the counters are rebuilt from the ledger, then served up to the cap.
+    RedisTestServer.deleteAll(prefix);
+    List<CompletableFuture<HttpResponse<String>>> during = new ArrayList<>();
+    for (int i = 0; i < 300; i++) during.add(chatAsync(three.get(i % 3), key));
+    Map<Integer, Integer> duringByStatus = new TreeMap<>();
+    for (var f : during) {
+      int status = f.get().statusCode();
+      answers.add(status);
+      duringByStatus.merge(status, 1, Integer::sum);
+    }
+    // Then until the cap refuses: 503 while the counters are rebuilt, 200 for what is left, then 429.
+    int i = 0;
+    while (true) {
+      int status = chat(three.get(i++ % 3), key).statusCode();
+      answers.add(status);
+      assertThat(status).isIn(200, 429, 503);
+      if (status == 429) break;
+      assertThat(i).as("the cap refuses at last").isLessThan(5_000);
+    }
+    long served = answers.stream().filter(st -> st == 200).count();
+    long rebuilds = 0;
+    for (Replica r : three) rebuilds += Files.readAllLines(r.log()).stream().filter(l -> l.contains("budget counters rebuilt from the ledger")).count();
+    System.out.printf(Locale.ROOT, "redis lost its data under load: answers while it was rebuilt %s; served %d of the cap of 300; rebuilds %d%n",
+        duringByStatus, served, rebuilds);
+    assertThat(served).as("0 overshoot, and the rebuilt counters let the rest of the cap through").isEqualTo(300);
+    assertThat(rebuilds).as("one rebuild at the first start, one after the loss, across three replicas").isEqualTo(2);
+    for (Replica r : three) answers.add(expect(429, chat(r, key)));
+    long blocked = answers.size() - served;
+    try (RedisCounterStore redis = new RedisCounterStore(vertx, RedisTestServer.URL, prefix, Duration.ofSeconds(5))) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(capCounter(redis)).isEqualTo(new CounterStore.State(300, 0)));
+    }
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(ledgerByStatus("lossy"))
+        .isEqualTo(Map.of("ok", served, "blocked", blocked)));
+  }
+
   /** Asks until the replica serves again; returns every status it answered on the way. */
   static List<Integer> untilServed(Replica r, String key) {
     List<Integer> statuses = new ArrayList<>();

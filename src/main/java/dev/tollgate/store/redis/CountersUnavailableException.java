@@ -6,7 +6,7 @@ package dev.tollgate.store.redis;
  * its budgets is not admitted, so that no cap can be overshot (see {@link ResilientCounterStore} for
  * the mode that admits within local limits instead).
  */
-public final class CountersUnavailableException extends RuntimeException {
+public class CountersUnavailableException extends RuntimeException {
 
   public CountersUnavailableException(String message, Throwable cause) {
     super(message, cause, false, false);

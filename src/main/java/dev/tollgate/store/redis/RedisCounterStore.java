@@ -41,6 +41,9 @@ import java.util.function.Supplier;
  *   {p}r:{id}        hash   the counters one reservation holds, @s = second admitted (deleted on settle)
  *   {p}done          zset   reservation id → when settled or released, kept 5 minutes: a replayed
  *                           settlement counts once, a reservation arriving after its release is refused
+ *   {p}generation    string the marker the last rebuild wrote; reserve and settle refuse to run
+ *                           without the one this store adopted (Redis lost its data: RedisGenerations)
+ *   {p}rebuild-lock  string the replica rebuilding the counters after a loss (SET NX PX)
  * </pre>
  *
  * Holds lapse when a script runs with a {@code now} past their holdUntil — time is always the
@@ -72,7 +75,10 @@ public final class RedisCounterStore implements CounterStore {
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript READ = LuaScript.load("read");
   private static final LuaScript SEED = LuaScript.load("seed");
-  private static final List<LuaScript> SCRIPTS = List.of(RESERVE, SETTLE, RELEASE, READ, SEED);
+  private static final LuaScript PUBLISH = LuaScript.load("generation");
+  private static final List<LuaScript> SCRIPTS = List.of(RESERVE, SETTLE, RELEASE, READ, SEED, PUBLISH);
+  /** What reserve and settle send while this store acts under no generation yet: matches no marker. */
+  private static final String NO_GENERATION = "none-adopted";
 
   private final Redis redis;
   private final Context context;
@@ -81,6 +87,12 @@ public final class RedisCounterStore implements CounterStore {
   private final String where;
   private final String instance = UUID.randomUUID().toString();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /**
+   * The generation reserve and settle must find in Redis ({@code {p}generation}); empty while the
+   * store does not check (until {@link #requireGeneration}), {@link #NO_GENERATION} while it checks
+   * but has adopted none.
+   */
+  private volatile String generation = "";
 
   /**
    * @param url {@code redis://[:password@]host:port[/db]} or {@code rediss://…}
@@ -135,6 +147,8 @@ public final class RedisCounterStore implements CounterStore {
       args.add(Integer.toString(counter.rollingSeconds()));
       args.add(Long.toString(ttlMs(counter, nowMs, untilMs)));
     }
+    keys.add(generationKey());
+    args.add(generation);
     return call("reserve", () -> RESERVE.run(redis::send, keys, args).map(RedisCounterStore::outcome));
   }
 
@@ -156,6 +170,8 @@ public final class RedisCounterStore implements CounterStore {
       args.add(Integer.toString(c.counter().rollingSeconds()));
       args.add(Long.toString(ttlMs(c.counter(), nowMs, nowMs)));
     }
+    keys.add(generationKey());
+    args.add(generation);
     return call("settle", () -> SETTLE.run(redis::send, keys, args).map(RedisCounterStore::states));
   }
 
@@ -208,6 +224,49 @@ public final class RedisCounterStore implements CounterStore {
     List<String> args = List.of(Long.toString(amount), Long.toString(at.getEpochSecond()),
         Integer.toString(counter.rollingSeconds()), Long.toString(ttlMs(counter, atMs, atMs)), instance + "@" + atMs, seedId);
     Response r = await("add", () -> SEED.run(redis::send, List.of(counterKey(counter.key())), args));
+    return r.toInteger() == 1;
+  }
+
+  // ---- generations: noticing that Redis lost its data (see RedisGenerations)
+
+  /** From now on reserve and settle succeed only while Redis holds the generation this store adopted. */
+  void requireGeneration() {
+    if (generation.isEmpty()) generation = NO_GENERATION;
+  }
+
+  /** Acts under {@code g} from now on: reserve and settle succeed only while Redis's marker says {@code g}. */
+  void adopt(String g) {
+    generation = g;
+  }
+
+  /** The generation this store acts under, or null if none. */
+  String adopted() {
+    return generation.isEmpty() || NO_GENERATION.equals(generation) ? null : generation;
+  }
+
+  /** The generation marker Redis holds now, or null if it has none (it lost its data, or was never rebuilt); blocking. */
+  String currentGeneration() {
+    Response r = await("generation", () -> redis.send(Request.cmd(Command.GET).arg(generationKey())));
+    return r == null ? null : r.toString();
+  }
+
+  /** Takes the rebuild lock for {@code ttl} unless another replica holds it ({@code SET NX PX}); blocking. */
+  boolean lockRebuild(String owner, Duration ttl) {
+    Response r = await("lock", () -> redis.send(Request.cmd(Command.SET).arg(rebuildLockKey()).arg(owner)
+        .arg("NX").arg("PX").arg(Math.max(1, ttl.toMillis()))));
+    return r != null && "OK".equals(r.toString());
+  }
+
+  /** Gives up the rebuild lock if {@code owner} still holds it; blocking. */
+  void unlockRebuild(String owner) {
+    await("unlock", () -> redis.send(Request.cmd(Command.EVAL)
+        .arg("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0")
+        .arg(1).arg(rebuildLockKey()).arg(owner)));
+  }
+
+  /** Writes the marker {@code g} if {@code owner} still holds the rebuild lock, and releases it; blocking. */
+  boolean publishGeneration(String owner, String g) {
+    Response r = await("publish", () -> PUBLISH.run(redis::send, List.of(rebuildLockKey(), generationKey()), List.of(owner, g)));
     return r.toInteger() == 1;
   }
 
@@ -286,6 +345,14 @@ public final class RedisCounterStore implements CounterStore {
 
   String doneKey() {
     return prefix + "done";
+  }
+
+  String generationKey() {
+    return prefix + "generation";
+  }
+
+  String rebuildLockKey() {
+    return prefix + "rebuild-lock";
   }
 
   /**
@@ -368,6 +435,10 @@ public final class RedisCounterStore implements CounterStore {
 
   private CountersUnavailableException unavailable(String what, Throwable cause) {
     if (cause instanceof CountersUnavailableException u) return u;
+    if (cause != null && cause.getMessage() != null && cause.getMessage().contains(CountersLostException.MARK)) {
+      return new CountersLostException("Redis counters at " + where + ": " + what + " refused: "
+          + cause.getMessage().substring(cause.getMessage().indexOf(CountersLostException.MARK) + CountersLostException.MARK.length()).trim(), cause);
+    }
     String reason = cause instanceof TimeoutException ? "did not answer within " + timeoutMs + " ms" : "failed: " + cause;
     return new CountersUnavailableException("Redis counters at " + where + ": " + what + " " + reason, cause);
   }

@@ -53,6 +53,11 @@ import org.slf4j.LoggerFactory;
  * headroom it last saw; so N replicas admit at most {@code N × fraction × limit} beyond what Redis
  * knew, and all of it is counted in Redis once it is back. Use still queued when a replica stops or
  * crashes during an outage is lost to the counters (not to the ledger) until the period ends.
+ *
+ * <p>With {@link RedisGenerations}, Redis answering but having <b>lost its data</b> counts as down
+ * too (its scripts refuse to run without the generation this replica adopted); recovery then first
+ * has the counters rebuilt from the ledger (once across replicas), re-holds this replica's
+ * reservations still in flight, and only then replays the queue and marks Redis up.
  */
 public final class ResilientCounterStore implements CounterStore {
 
@@ -83,6 +88,21 @@ public final class ResilientCounterStore implements CounterStore {
   private volatile boolean up = true;
   private int attempts;
   private long lost;
+  /** Null without generations (tests of the outage path alone). */
+  private final RedisGenerations generations;
+  /** Reservations Redis granted and nobody has settled or released yet: re-held after a rebuild. */
+  private final Map<String, Held> granted = new ConcurrentHashMap<>();
+  private volatile boolean dataLost;
+  /** Set by close: a last replay may still run, a rebuild (which needs the ledger) may not. */
+  private volatile boolean closing;
+  /** One recovery at a time: the probe's thread, or start-up's {@link #checkNow}. */
+  private final Object recovering = new Object();
+  private int ticks;
+  /** The generation this replica's holds in {@link #granted} live under; another one means re-holding them. */
+  private String holdsUnder;
+  private final long probeMillis;
+
+  private record Held(List<Claim> claims, Instant now, Instant holdUntil) {}
 
   /** Something Redis must still be told; {@link #start} is idempotent on the Redis side. */
   private sealed interface Op {
@@ -118,6 +138,16 @@ public final class ResilientCounterStore implements CounterStore {
    */
   public ResilientCounterStore(CounterStore remote, Supplier<CompletionStage<Void>> ping, OnDown mode,
       BigDecimal localLimitFraction, Duration probeInterval, String where) {
+    this(remote, ping, mode, localLimitFraction, probeInterval, where, null);
+  }
+
+  /**
+   * As above, and with {@code generations} (the Redis store's): every probe also checks that Redis
+   * still holds the counters, and recovery from a loss rebuilds them before Redis is used again.
+   */
+  public ResilientCounterStore(CounterStore remote, Supplier<CompletionStage<Void>> ping, OnDown mode,
+      BigDecimal localLimitFraction, Duration probeInterval, String where, RedisGenerations generations) {
+    this.generations = generations;
     if (localLimitFraction.signum() < 0 || localLimitFraction.compareTo(BigDecimal.ONE) > 0) {
       throw new IllegalArgumentException("the local limit fraction must be between 0 and 1");
     }
@@ -133,7 +163,43 @@ public final class ResilientCounterStore implements CounterStore {
       return t;
     });
     long every = Math.max(10, probeInterval.toMillis());
+    this.probeMillis = every;
     recovery.scheduleWithFixedDelay(this::recover, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Looks at the shared store now, as the probe does (blocking): at start-up, so that a replica whose
+   * Redis has no generation yet rebuilds it — or waits for another replica's rebuild — before it serves.
+   */
+  public void checkNow() {
+    if (generations == null) return;
+    try {
+      if (generations.intact()) {
+        noteGeneration();
+        return;
+      }
+    } catch (CountersUnavailableException e) {
+      failed(e, null);
+      return;
+    }
+    markLost();
+    // Start-up may wait for a rebuild (this replica's or another's) to settle: a few probe intervals.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!up && System.nanoTime() < deadline) {
+      recover();
+      if (up) return;
+      try {
+        Thread.sleep(probeMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The store's generations, or null. */
+  public RedisGenerations generations() {
+    return generations;
   }
 
   /** True while the shared store answers (and nothing is waiting to be replayed to it). */
@@ -158,6 +224,7 @@ public final class ResilientCounterStore implements CounterStore {
     return remote.reserve(reservationId, claims, now, holdUntil).handle((outcome, e) -> {
       if (e == null) {
         if (lastSeen != null) lastSeen.reserved(claims, outcome, now);
+        if (generations != null && outcome instanceof Outcome.Granted) granted.put(reservationId, new Held(claims, now, holdUntil));
         return CompletableFuture.completedStage(outcome);
       }
       // The reply is lost, but Redis may have applied the reservation: release it once Redis is back.
@@ -176,6 +243,7 @@ public final class ResilientCounterStore implements CounterStore {
       return CompletableFuture.completedStage(lastSeen.plus(actuals, after, now));
     }
     Settle op = new Settle(reservationId, actuals, now);
+    granted.remove(reservationId);
     if (!up) {
       send(op);
       return CompletableFuture.completedStage(estimate(actuals, now));
@@ -194,6 +262,7 @@ public final class ResilientCounterStore implements CounterStore {
   public CompletionStage<Void> release(String reservationId, Instant now) {
     if (localIds.remove(reservationId)) return local.release(reservationId, now);
     Release op = new Release(reservationId, now);
+    granted.remove(reservationId);
     if (!up) {
       send(op);
       return CompletableFuture.completedStage(null);
@@ -254,6 +323,7 @@ public final class ResilientCounterStore implements CounterStore {
   /** Stops probing; replays what is queued if the shared store answers now, then closes it. */
   @Override
   public void close() {
+    closing = true;
     recovery.shutdownNow();
     if (!up) recover();
     synchronized (this) {
@@ -305,7 +375,27 @@ public final class ResilientCounterStore implements CounterStore {
     }
   }
 
+  private void markLost() {
+    synchronized (this) {
+      if (!dataLost) {
+        dataLost = true;
+        log.error("budget counters at {} hold no generation marker of this installation (Redis lost its data, or is new);"
+            + " {} until they are rebuilt from the ledger",
+            where, mode == OnDown.FAIL_CLOSED ? "refusing requests with budgets (fail_closed)"
+                : "admitting within local limits of " + fraction.stripTrailingZeros().toPlainString() + " of each hard budget");
+      }
+      up = false;
+    }
+  }
+
   private void failed(Throwable e, Op op) {
+    if (rootCause(e) instanceof CountersLostException) {
+      markLost();
+      synchronized (this) {
+        if (op != null) addPending(op);
+      }
+      return;
+    }
     synchronized (this) {
       if (up) {
         up = false;
@@ -347,21 +437,33 @@ public final class ResilientCounterStore implements CounterStore {
     });
   }
 
-  /** The probe: once the shared store answers, replay the queue in order, then mark it up. */
+  /**
+   * The probe: once the shared store answers (and, with generations, holds this replica's counters
+   * again: rebuilt if they were lost), replay the queue in order, then mark it up.
+   */
   private void recover() {
-    if (up) return;
+    synchronized (recovering) {
+      if (up) watchGeneration();
+      else replay();
+    }
+  }
+
+  private void replay() {
     try {
       ping.get().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       return;
     }
+    if (generations != null && !restored()) return;
     int replayed = 0;
     while (true) {
       List<Op> batch = new ArrayList<>(REPLAY_BATCH);
       synchronized (this) {
         if (pending.isEmpty()) {
           up = true;
-          log.info("budget counters at {} answer again; {} queued updates replayed", where, replayed);
+          if (dataLost) log.info("budget counters at {} rebuilt; {} queued updates replayed", where, replayed);
+          else log.info("budget counters at {} answer again; {} queued updates replayed", where, replayed);
+          dataLost = false;
           return;
         }
         var it = pending.iterator();
@@ -385,6 +487,83 @@ public final class ResilientCounterStore implements CounterStore {
       }
       replayed += batch.size();
     }
+  }
+
+  /** While up: every probe looks at the generation marker (one GET), so a loss is noticed without traffic. */
+  private void watchGeneration() {
+    if (generations == null) return;
+    if (++ticks % 40 == 0) pruneGranted();
+    boolean intact;
+    try {
+      intact = generations.intact();
+    } catch (CountersUnavailableException e) {
+      return; // an outage: the next request notices it
+    }
+    if (intact) {
+      noteGeneration();
+      return;
+    }
+    markLost();
+    replay();
+  }
+
+  /**
+   * With Redis answering: makes sure it holds this replica's generation (rebuilt by this replica or
+   * another), re-holding the reservations in flight when the generation changed. False: not yet.
+   */
+  private boolean restored() {
+    try {
+      if (!generations.intact()) {
+        markLost();
+        if (closing || !generations.restore()) return false;
+      }
+      String now = generations.adopted();
+      // Re-hold until it succeeds: a failed attempt leaves holdsUnder behind, so the next probe tries again.
+      if (holdsUnder != null && !holdsUnder.equals(now)) rehold();
+      holdsUnder = now;
+      // Let every replica re-hold its own in-flight reservations before anyone admits through Redis again.
+      return System.currentTimeMillis() >= generations.adoptedAtMillis() + RedisGenerations.SETTLE_TIME.toMillis();
+    } catch (RuntimeException e) {
+      log.warn("budget counters at {}: not restored yet ({})", where, rootMessage(e));
+      return false;
+    }
+  }
+
+  /** Remembers the first generation this replica acts under (its holds live there). */
+  private void noteGeneration() {
+    if (holdsUnder == null) holdsUnder = generations.adopted();
+  }
+
+  /** Reserves again, without limits, what this replica's requests in flight hold: the loss took their holds. */
+  private void rehold() throws RuntimeException {
+    pruneGranted();
+    List<CompletableFuture<?>> running = new ArrayList<>();
+    for (var e : granted.entrySet()) {
+      Held h = e.getValue();
+      List<Claim> unlimited = h.claims().stream().map(c -> new Claim(c.counter(), c.amount(), UNLIMITED)).toList();
+      running.add(remote.reserve(e.getKey(), unlimited, h.now(), h.holdUntil()).toCompletableFuture());
+    }
+    try {
+      CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new CountersUnavailableException("re-holding " + running.size() + " reservations in flight failed", e);
+    }
+    if (!running.isEmpty()) log.info("re-held {} reservations in flight on the rebuilt counters", running.size());
+  }
+
+  /** Forgets reservations whose hold has lapsed (a request that never settled would otherwise stay here). */
+  private void pruneGranted() {
+    Instant now = Instant.now();
+    granted.values().removeIf(h -> !h.holdUntil().isAfter(now));
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
+        || t instanceof java.util.concurrent.ExecutionException)) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static String rootMessage(Throwable e) {
