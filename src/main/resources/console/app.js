@@ -26,7 +26,7 @@ export const PAGES = [
     needs: ['GET /admin/v1/outcomes'],
     about: 'Business outcomes recorded against workflows (tickets closed, invoices matched…) and the cost per outcome.' },
   { id: 'exceptions', group: 'Act', title: 'Exceptions', module: './pages/exceptions.js', roles: EVERYONE, needs: ['GET /admin/v1/exceptions'] },
-  { id: 'alerts', group: 'Act', title: 'Alerts', module: './pages/alerts.js', roles: ['admin', 'finance', 'auditor'], needs: ['GET /admin/v1/alerts'],
+  { id: 'alerts', group: 'Act', title: 'Alerts', module: './pages/alerts.js', roles: EVERYONE, needs: ['GET /admin/v1/alerts'],
     about: 'Spend spikes, runaway agents and budgets about to run out, with a button to acknowledge each.' },
   { id: 'keys', group: 'Act', title: 'Keys', module: './pages/keys.js', roles: READERS, needs: ['GET /admin/v1/keys'] },
   { id: 'policy', group: 'Policy', title: 'Workload classes', module: './pages/policy.js', roles: EVERYONE, needs: ['GET /admin/v1/workload-classes'] },
