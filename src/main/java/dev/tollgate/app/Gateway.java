@@ -92,6 +92,7 @@ public final class Gateway implements AutoCloseable {
     alerts.keyActions(name -> keys.suspend(name, "runaway automation detected"), keys::resume);
     Pipeline pipeline = new Pipeline(clock, new PromptEstimator(tokens), counters, alerts,
         new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())));
+    metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
     router.get("/readyz").handler(ctx -> vertx.executeBlocking(this::storageReachable).onComplete(ar -> {

@@ -12,6 +12,7 @@ import java.util.List;
  * exception_tiers (tiers that need an approved exception), output_guard (scan answers too).
  *
  * @param cacheTtlSeconds null when the class does not allow the response cache
+ * @param cache the whole {@code cache:} section (ttl_s, max_entries | max_bytes, share, default), or null
  * @param maxCostUsd null for no per-request cap
  */
 public record WorkloadClassConfig(
@@ -26,7 +27,15 @@ public record WorkloadClassConfig(
     Duration latencyTarget,
     String sensitivity,
     List<String> exceptionTiers,
-    boolean outputGuard) {
+    boolean outputGuard,
+    dev.tollgate.domain.policy.CachePolicy cache) {
+
+  public WorkloadClassConfig(String name, List<String> allow, String prefer, List<String> fallback, String pii,
+      Long cacheTtlSeconds, List<String> block, BigDecimal maxCostUsd, Duration latencyTarget, String sensitivity,
+      List<String> exceptionTiers, boolean outputGuard) {
+    this(name, allow, prefer, fallback, pii, cacheTtlSeconds, block, maxCostUsd, latencyTarget, sensitivity, exceptionTiers,
+        outputGuard, cacheTtlSeconds == null ? null : dev.tollgate.domain.policy.CachePolicy.ttl(cacheTtlSeconds));
+  }
 
   public WorkloadClassConfig(String name, List<String> allow, String prefer, List<String> fallback, String pii, Long cacheTtlSeconds) {
     this(name, allow, prefer, fallback, pii, cacheTtlSeconds, List.of(), null, null, "internal", List.of(), false);

@@ -49,9 +49,11 @@ final class WorkloadClassParser {
         s.error("pii", "unknown PII policy '" + pii + "'; allowed: " + String.join(", ", PII));
       }
       Long ttl = null;
+      dev.tollgate.domain.policy.CachePolicy cachePolicy = null;
       if (s.present("cache")) {
-        Section cache = s.section("cache", List.of("ttl_s"));
+        Section cache = s.section("cache", CacheSettings.KEYS);
         ttl = cache.requiredWhole("ttl_s", 1, MAX_CACHE_TTL_S, "how long a cached response may be served, in seconds");
+        cachePolicy = CacheSettings.parse(cache, ttl);
       }
       List<String> block = s.texts("block");
       if (block != null) {
@@ -78,7 +80,7 @@ final class WorkloadClassParser {
       boolean outputGuard = "true".equals(og);
       out.put(name, new WorkloadClassConfig(name, allow == null ? List.of() : allow, prefer,
           fallback == null ? List.of() : fallback, pii, ttl, block == null ? List.of() : block, maxCost, latency,
-          sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, outputGuard));
+          sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, outputGuard, cachePolicy));
     });
     return Collections.unmodifiableMap(out);
   }
