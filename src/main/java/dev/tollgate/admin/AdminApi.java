@@ -44,6 +44,7 @@ public final class AdminApi {
   private final ExportHandler export;
   private final ExceptionsHandler exceptions;
   private final AlertsHandler alerts;
+  private final TemplatesHandler templates;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
@@ -72,6 +73,9 @@ public final class AdminApi {
     this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), config, state, clock);
     this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock);
     this.alerts = new AlertsHandler(alertService);
+    this.templates = new TemplatesHandler(vertx, new dev.tollgate.report.efficiency.TemplateLibrary(
+        new dev.tollgate.store.sql.report.SqlTemplateStore(database), clock), state,
+        new dev.tollgate.pipeline.PromptEstimator(new dev.tollgate.tokens.JtokkitTokenCounter()), audit);
   }
 
   public void mount(Router router) {
@@ -135,6 +139,10 @@ public final class AdminApi {
     router.get("/admin/v1/forecast").handler(reportsForecast::forecast);
     router.post("/admin/v1/forecast/what-if").handler(reportsForecast::whatIf);
     router.get("/admin/v1/export/focus").handler(export::focus);
+    router.get("/admin/v1/templates").handler(templates::list);
+    router.post("/admin/v1/templates").handler(templates::create);
+    router.get("/admin/v1/templates/:name").handler(templates::get);
+    router.delete("/admin/v1/templates/:name").handler(templates::delete);
     router.route("/admin/v1/*").handler(ctx ->
         AdminJson.error(ctx, 404, "not_found", "No admin route " + ctx.request().method() + " " + ctx.request().path()
             + ". GET /admin/v1/openapi.json lists them."));

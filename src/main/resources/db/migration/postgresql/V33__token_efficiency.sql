@@ -13,6 +13,7 @@ CREATE TABLE prompt_templates (
   workload_class text,
   description    text,
   body           text    NOT NULL,
+  expected_output_tokens bigint NOT NULL DEFAULT 0,
   created_at_ns  bigint  NOT NULL,
   created_by     text
 );

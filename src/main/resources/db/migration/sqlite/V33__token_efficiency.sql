@@ -13,6 +13,7 @@ CREATE TABLE prompt_templates (
   workload_class TEXT,
   description    TEXT,
   body           TEXT    NOT NULL,
+  expected_output_tokens INTEGER NOT NULL DEFAULT 0,
   created_at_ns  INTEGER  NOT NULL,
   created_by     TEXT
 );
