@@ -166,7 +166,11 @@ public final class AccessRules {
       rule("GET", "/admin/v1/templates", NONE, EVERYONE),
       rule("POST", "/admin/v1/templates", NONE, ADMIN_ONLY),
       rule("GET", "/admin/v1/templates/:name", NONE, EVERYONE),
-      rule("DELETE", "/admin/v1/templates/:name", NONE, ADMIN_ONLY));
+      rule("DELETE", "/admin/v1/templates/:name", NONE, ADMIN_ONLY),
+      // The efficiency reports: a team lead's too, narrowed to their team by the usage filter (team=).
+      rule("GET", "/admin/v1/reports/efficiency", USAGE_FILTER, READERS_BY_TEAM),
+      rule("GET", "/admin/v1/reports/prompt-caching", USAGE_FILTER, READERS_BY_TEAM),
+      rule("GET", "/admin/v1/reports/savings", USAGE_FILTER, READERS_BY_TEAM));
 
   static {
     Set<String> seen = new HashSet<>();
