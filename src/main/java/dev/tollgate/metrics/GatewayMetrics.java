@@ -62,7 +62,7 @@ public final class GatewayMetrics implements UsageObserver {
     m.cached.increment(r.usage().cachedInputTokens());
     m.output.increment(r.usage().outputTokens());
     m.costNanos.increment(r.cost().nanos() / 1e9);
-    if (r.provider() != null && r.servedModel() != null) {
+    if (r.provider() != null && r.servedModel() != null && !r.cacheHit()) { // a cache hit never reached the provider
       latencyByProvider.computeIfAbsent(r.provider(), p -> Timer.builder("tollgate_upstream_duration")
               .description("Time from request arrival to the last byte of a provider's answer")
               .tag("provider", p).publishPercentileHistogram().register(registry))

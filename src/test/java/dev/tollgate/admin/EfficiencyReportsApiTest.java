@@ -68,6 +68,7 @@ class EfficiencyReportsApiTest {
     call(SUPPORT, "plain", dup);
     call(SUPPORT, "plain", dup);                    // a duplicate, not cached
     call(RESEARCH, "plain", "{\"model\":\"ok-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Market scan\"}]}");
+    gw.gateway().storage().ledgerWriter().flush(); // the reports read the database: every row must be in it
   }
 
   @AfterAll
