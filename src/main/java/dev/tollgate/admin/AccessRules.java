@@ -171,7 +171,16 @@ public final class AccessRules {
       rule("GET", "/admin/v1/reports/chargeback", NONE, OVERSEERS),
       rule("GET", "/admin/v1/forecast", NONE, OVERSEERS),
       rule("POST", "/admin/v1/forecast/what-if", NONE, BUDGET_MAKERS),
-      rule("GET", "/admin/v1/export/focus", NONE, OVERSEERS));
+      rule("GET", "/admin/v1/export/focus", NONE, OVERSEERS),
+      // The prompt template library: read by everyone, kept by admins.
+      rule("GET", "/admin/v1/templates", NONE, EVERYONE),
+      rule("POST", "/admin/v1/templates", NONE, ADMIN_ONLY),
+      rule("GET", "/admin/v1/templates/:name", NONE, EVERYONE),
+      rule("DELETE", "/admin/v1/templates/:name", NONE, ADMIN_ONLY),
+      // The efficiency reports: a team lead's too, narrowed to their team by the usage filter (team=).
+      rule("GET", "/admin/v1/reports/efficiency", USAGE_FILTER, READERS_BY_TEAM),
+      rule("GET", "/admin/v1/reports/prompt-caching", USAGE_FILTER, READERS_BY_TEAM),
+      rule("GET", "/admin/v1/reports/savings", USAGE_FILTER, READERS_BY_TEAM));
 
   static {
     Set<String> seen = new HashSet<>();

@@ -45,6 +45,8 @@ public final class AdminApi {
   private final ExportHandler export;
   private final ExceptionsHandler exceptions;
   private final AlertsHandler alerts;
+  private final TemplatesHandler templates;
+  private final ReportsEfficiencyHandler reportsEfficiency;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
@@ -75,6 +77,11 @@ public final class AdminApi {
     this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), config, state, clock);
     this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock, audit);
     this.alerts = new AlertsHandler(vertx, alertService, audit);
+    this.templates = new TemplatesHandler(vertx, new dev.tollgate.report.efficiency.TemplateLibrary(
+        new dev.tollgate.store.sql.report.SqlTemplateStore(database), clock), state,
+        new dev.tollgate.pipeline.PromptEstimator(new dev.tollgate.tokens.JtokkitTokenCounter()), audit);
+    this.reportsEfficiency = new ReportsEfficiencyHandler(vertx,
+        new dev.tollgate.store.sql.report.SqlEfficiencyLedger(database), config, state, clock);
   }
 
   public void mount(Router router) {
@@ -142,6 +149,13 @@ public final class AdminApi {
     router.get("/admin/v1/forecast").handler(reportsForecast::forecast);
     router.post("/admin/v1/forecast/what-if").handler(reportsForecast::whatIf);
     router.get("/admin/v1/export/focus").handler(export::focus);
+    router.get("/admin/v1/templates").handler(templates::list);
+    router.post("/admin/v1/templates").handler(templates::create);
+    router.get("/admin/v1/templates/:name").handler(templates::get);
+    router.delete("/admin/v1/templates/:name").handler(templates::delete);
+    router.get("/admin/v1/reports/efficiency").handler(reportsEfficiency::efficiency);
+    router.get("/admin/v1/reports/prompt-caching").handler(reportsEfficiency::promptCaching);
+    router.get("/admin/v1/reports/savings").handler(reportsEfficiency::savings);
     router.route("/admin/v1/*").handler(ctx ->
         AdminJson.error(ctx, 404, "not_found", "No admin route " + ctx.request().method() + " " + ctx.request().path()
             + ". GET /admin/v1/openapi.json lists them."));

@@ -123,6 +123,9 @@ final class UsageHandler {
         .put("latency_ms", r.latencyMs()).put("ttft_ms", r.ttftMs()).put("exception_id", r.exceptionId())
         .put("cache_hit", r.cacheHit()).put("usage_estimated", r.usageEstimated()).put("stream", r.stream())
         .put("class_reason", r.classReason()).put("attempts", r.attempts());
+    AdminJson.usd(n, "cost_saved_usd", r.efficiency().costSaved());
+    n.put("template", r.efficiency().template()).put("prompt_hash", r.efficiency().promptHash())
+        .put("prefix_hash", r.efficiency().prefixHash()).put("max_tokens", r.efficiency().maxTokens());
     n.set("guard_findings", AdminJson.JSON.valueToTree(r.guardFindings()));
     return n;
   }

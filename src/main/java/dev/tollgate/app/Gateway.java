@@ -115,6 +115,7 @@ public final class Gateway implements AutoCloseable {
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
         new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
         retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
+    metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
     router.get("/readyz").handler(ctx -> vertx.executeBlocking(this::storageReachable).onComplete(ar -> {

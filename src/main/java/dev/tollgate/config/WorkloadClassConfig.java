@@ -13,6 +13,7 @@ import java.util.List;
  * true = redact / false = off: what to do with findings in answers, whole or streamed).
  *
  * @param cacheTtlSeconds null when the class does not allow the response cache
+ * @param cache the whole {@code cache:} section (ttl_s, max_entries | max_bytes, share, default), or null
  * @param maxCostUsd null for no per-request cap
  * @param outputGuard {@code off}, {@code redact} or {@code block}
  */
@@ -28,7 +29,15 @@ public record WorkloadClassConfig(
     Duration latencyTarget,
     String sensitivity,
     List<String> exceptionTiers,
-    String outputGuard) {
+    String outputGuard,
+    dev.tollgate.domain.policy.CachePolicy cache) {
+
+  public WorkloadClassConfig(String name, List<String> allow, String prefer, List<String> fallback, String pii,
+      Long cacheTtlSeconds, List<String> block, BigDecimal maxCostUsd, Duration latencyTarget, String sensitivity,
+      List<String> exceptionTiers, String outputGuard) {
+    this(name, allow, prefer, fallback, pii, cacheTtlSeconds, block, maxCostUsd, latencyTarget, sensitivity, exceptionTiers,
+        outputGuard, cacheTtlSeconds == null ? null : dev.tollgate.domain.policy.CachePolicy.ttl(cacheTtlSeconds));
+  }
 
   public WorkloadClassConfig(String name, List<String> allow, String prefer, List<String> fallback, String pii, Long cacheTtlSeconds) {
     this(name, allow, prefer, fallback, pii, cacheTtlSeconds, List.of(), null, null, "internal", List.of(), "off");

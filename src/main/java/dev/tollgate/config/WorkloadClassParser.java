@@ -66,9 +66,11 @@ final class WorkloadClassParser {
       s.error("pii", "unknown PII policy '" + pii + "'; allowed: " + String.join(", ", PII));
     }
     Long ttl = null;
+    dev.tollgate.domain.policy.CachePolicy cachePolicy = null;
     if (s.present("cache")) {
-      Section cache = s.section("cache", List.of("ttl_s"));
+      Section cache = s.section("cache", CacheSettings.KEYS);
       ttl = cache.requiredWhole("ttl_s", 1, MAX_CACHE_TTL_S, "how long a cached response may be served, in seconds");
+      cachePolicy = CacheSettings.parse(cache, ttl);
     }
     List<String> block = s.texts("block");
     if (block != null) {
@@ -103,7 +105,7 @@ final class WorkloadClassParser {
     };
     return new WorkloadClassConfig(name, allow == null ? List.of() : allow, prefer,
         fallback == null ? List.of() : fallback, pii, ttl, block == null ? List.of() : block, maxCost, latency,
-        sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, output == null ? "off" : output);
+        sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, output == null ? "off" : output, cachePolicy);
   }
 
   /** Reads {@code classification:}; every class it names must be declared. */

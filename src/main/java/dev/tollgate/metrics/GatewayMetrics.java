@@ -35,6 +35,24 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
         .description("Ledger records accepted but not yet committed").register(registry);
   }
 
+  /** The response cache's counters and size: hits, misses, stores, evictions (by the bound), expirations, bytes, entries. */
+  public void watch(dev.tollgate.pipeline.cache.ResponseCache cache) {
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_cache_hits", cache, c -> c.stats().hits())
+        .description("Requests answered from the response cache").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_cache_misses", cache, c -> c.stats().misses())
+        .description("Cache lookups that found nothing (or were told to refresh)").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_cache_stores", cache, c -> c.stats().stores())
+        .description("Answers stored in the response cache").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_cache_evictions", cache, c -> c.stats().evictions())
+        .description("Cached answers evicted to keep a class within its size bound").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_cache_expirations", cache, c -> c.stats().expirations())
+        .description("Cached answers dropped because their TTL passed").register(registry);
+    Gauge.builder("tollgate_cache_bytes", cache, c -> c.stats().bytes())
+        .description("Bytes held by the response cache (answers plus per-entry overhead)").register(registry);
+    Gauge.builder("tollgate_cache_entries", cache, c -> c.stats().entries())
+        .description("Answers held by the response cache").register(registry);
+  }
+
   private record Meters(Counter requests, Counter input, Counter cached, Counter output, Counter costNanos) {}
 
   @Override
@@ -48,7 +66,7 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
     m.cached.increment(r.usage().cachedInputTokens());
     m.output.increment(r.usage().outputTokens());
     m.costNanos.increment(r.cost().nanos() / 1e9);
-    if (r.provider() != null && r.servedModel() != null) {
+    if (r.provider() != null && r.servedModel() != null && !r.cacheHit()) { // a cache hit never reached the provider
       latencyByProvider.computeIfAbsent(r.provider(), p -> Timer.builder("tollgate_upstream_duration")
               .description("Time from request arrival to the last byte of a provider's answer")
               .tag("provider", p).publishPercentileHistogram().register(registry))

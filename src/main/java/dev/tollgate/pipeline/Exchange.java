@@ -47,6 +47,10 @@ public final class Exchange {
   private String requestedModel;
   private ModelRoute route;
   private String routeReason;
+  // cache
+  private dev.tollgate.domain.usage.Efficiency efficiency = dev.tollgate.domain.usage.Efficiency.NONE;
+  private boolean cacheHit;
+  private java.util.function.UnaryOperator<ClientChannel> answerTap;
   // admit (and route, for unlocked tiers)
   private String exceptionId;
   private BudgetHold budgetHold;
@@ -142,6 +146,16 @@ public final class Exchange {
     this.route = route;
     this.routeReason = reason;
   }
+
+  /** Prompt fingerprints, template, max_tokens and, for a cache hit, the cost saved. */
+  public dev.tollgate.domain.usage.Efficiency efficiency() { return efficiency; }
+  public void efficiency(dev.tollgate.domain.usage.Efficiency e) { this.efficiency = e; }
+  /** True when the answer came from the response cache. */
+  public boolean cacheHit() { return cacheHit; }
+  public void cacheHit(boolean hit) { this.cacheHit = hit; }
+  /** What the provider call sends the client through: the client itself, or a stage's tap around it (the cache's recorder). */
+  public ClientChannel tapped(ClientChannel client) { return answerTap == null ? client : answerTap.apply(client); }
+  public void answerTap(java.util.function.UnaryOperator<ClientChannel> tap) { this.answerTap = tap; }
 
   /** The exception this request relied on (extra budget or an unlocked tier), or null. */
   public String exceptionId() { return exceptionId; }

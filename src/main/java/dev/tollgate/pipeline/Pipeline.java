@@ -3,6 +3,8 @@ package dev.tollgate.pipeline;
 import dev.tollgate.pipeline.admit.Admit;
 import dev.tollgate.pipeline.attribute.Attribute;
 import dev.tollgate.pipeline.authenticate.Authenticate;
+import dev.tollgate.pipeline.cache.CacheLookup;
+import dev.tollgate.pipeline.cache.ResponseCache;
 import dev.tollgate.pipeline.call.CallProvider;
 import dev.tollgate.pipeline.classify.Classify;
 import dev.tollgate.pipeline.guard.Guard;
@@ -23,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * The request path, in order:
  *
  * <pre>
- *   authenticate → decode → attribute → classify → guard → route → admit → call provider → meter → record
+ *   authenticate → decode → attribute → classify → guard → route → cache → admit → call provider → meter → record
  * </pre>
+ *
+ * The cache stage sits after route (its key holds the served model) and before admit, so that a hit
+ * reserves no budget: it answers from memory ({@link Decision.Answer}) and the stages after it do not run.
  *
  * Each stage before the call may stop the request with a reason; a stopped request is answered at
  * once and still metered and recorded (status {@code blocked}). Once the request has ended, for
@@ -40,6 +45,7 @@ public final class Pipeline {
   private final Meter meter;
   private final Record record;
   private final Clock clock;
+  private final ResponseCache responseCache;
 
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
     this(clock, estimator, counters, notifier, record, new dev.tollgate.pipeline.call.CircuitBreakers(clock,
@@ -56,6 +62,7 @@ public final class Pipeline {
     this.clock = clock;
     this.meter = new Meter(estimator);
     this.record = record;
+    this.responseCache = new ResponseCache(clock);
     this.stages = List.of(
         new Authenticate(clock),
         new Decode(),
@@ -63,6 +70,7 @@ public final class Pipeline {
         new Classify(estimator),
         new Guard(),
         new Route(),
+        new CacheLookup(responseCache),
         new Admit(counters, estimator, notifier, clock));
     this.call = new CallProvider(meter, breakers, retryTimer, events, clock,
         () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
@@ -88,6 +96,7 @@ public final class Pipeline {
         later.decision().whenComplete((d, e) -> client.loop().execute(() -> {
           Decision settled = e != null ? failed(stage, x, e) : d;
           if (settled instanceof Decision.Stop stop) refuse(x, client, stop.error(), ran);
+          else if (settled instanceof Decision.Answer answer) answer(x, client, answer.reply(), ran);
           else runFrom(ran, x, client);
         }));
         return;
@@ -96,14 +105,35 @@ public final class Pipeline {
         refuse(x, client, stop.error(), ran);
         return;
       }
+      if (decision instanceof Decision.Answer answer) {
+        answer(x, client, answer.reply(), ran);
+        return;
+      }
     }
     int completed = stages.size();
     try {
-      call.run(x, client, () -> finish(x, completed));
+      call.run(x, x.tapped(client), () -> finish(x, completed));
     } catch (RuntimeException e) {
       log.error("provider call failed on request {}", x.requestId(), e);
       refuse(x, client, GatewayError.of(ErrorKind.INTERNAL, "The gateway failed on this request (id " + x.requestId() + ")."), completed);
     }
+  }
+
+  /** Serves an answer a stage already has (a cache hit): recorded first, like every answer, then sent. */
+  private void answer(Exchange x, ClientChannel client, Reply reply, int stagesRan) {
+    CompletionStage<Void> recorded;
+    try {
+      recorded = finish(x, stagesRan);
+    } catch (RuntimeException e) {
+      log.error("recording answered request {} failed", x.requestId(), e);
+      recorded = CompletableFuture.completedStage(null);
+    }
+    afterRecorded(recorded, client, () -> reply.sendTo(client));
+  }
+
+  /** The response cache, for its metrics. */
+  public ResponseCache responseCache() {
+    return responseCache;
   }
 
   private static Decision failed(Stage stage, Exchange x, Throwable e) {
@@ -121,6 +151,7 @@ public final class Pipeline {
       Decision d = stages.get(i).simulate(x);
       if (d instanceof Decision.Later later) d = later.decision().toCompletableFuture().join();
       if (d instanceof Decision.Stop) return d;
+      if (d instanceof Decision.Answer) return Decision.CONTINUE;
     }
     return Decision.CONTINUE;
   }

@@ -103,6 +103,13 @@ class AccessMatrixTest {
       GET    /admin/v1/forecast                | Y Y N N Y
       POST   /admin/v1/forecast/what-if        | Y Y N N N
       GET    /admin/v1/export/focus            | Y Y N N Y
+      GET    /admin/v1/templates               | Y Y Y Y Y
+      POST   /admin/v1/templates               | Y N N N N
+      GET    /admin/v1/templates/:name         | Y Y Y Y Y
+      DELETE /admin/v1/templates/:name         | Y N N N N
+      GET    /admin/v1/reports/efficiency      | Y Y Y N Y
+      GET    /admin/v1/reports/prompt-caching  | Y Y Y N Y
+      GET    /admin/v1/reports/savings         | Y Y Y N Y
       """;
   static final List<Role> COLUMNS = List.of(Role.ADMIN, Role.FINANCE, Role.TEAM_LEAD, Role.MEMBER, Role.AUDITOR);
 

@@ -16,6 +16,7 @@ import java.util.List;
  * @param exceptionTiers tiers this class may use only with an approved exception
  * @param output what the output guard does with findings in answers
  * @param cacheTtlSeconds how long answers may be cached for this class (null: no cache)
+ * @param cache the response cache's settings (null: no cache); a TTL alone gives {@link CachePolicy#ttl}
  */
 public record WorkloadClass(
     String name,
@@ -29,9 +30,19 @@ public record WorkloadClass(
     String sensitivity,
     List<String> exceptionTiers,
     OutputAction output,
-    Long cacheTtlSeconds) {
+    Long cacheTtlSeconds,
+    CachePolicy cache) {
+
+  /** A class whose cache, if any, has only a TTL. */
+  public WorkloadClass(String name, List<String> allow, List<String> block, String prefer, List<String> fallback,
+      PiiAction pii, Money maxCost, Duration latencyTarget, String sensitivity, List<String> exceptionTiers,
+      OutputAction output, Long cacheTtlSeconds) {
+    this(name, allow, block, prefer, fallback, pii, maxCost, latencyTarget, sensitivity, exceptionTiers, output,
+        cacheTtlSeconds, null);
+  }
 
   public WorkloadClass {
+    if (cache == null && cacheTtlSeconds != null) cache = CachePolicy.ttl(cacheTtlSeconds);
     allow = allow == null ? List.of() : List.copyOf(allow);
     block = block == null ? List.of() : List.copyOf(block);
     fallback = fallback == null ? List.of() : List.copyOf(fallback);

@@ -39,7 +39,7 @@ public final class Record {
         x.attribution(),
         route == null ? null : route.provider().type(),
         x.requestedModel(),
-        route == null || !x.upstreamCalled() ? null : route.upstream(),
+        route == null || !(x.upstreamCalled() || x.cacheHit()) ? null : route.upstream(),
         route == null ? null : route.tier(),
         x.routeReason(),
         x.usage(),
@@ -49,12 +49,12 @@ public final class Record {
         x.latencyMs(),
         x.ttftMs(),
         x.exceptionId(),
-        false,
+        x.cacheHit(),
         x.usageEstimated(),
         x.stream(),
         x.httpStatus(),
         x.classReason(),
         x.findings(),
-        x.upstreamCalls());
+        x.upstreamCalls(), x.efficiency());
   }
 }

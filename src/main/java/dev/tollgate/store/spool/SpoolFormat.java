@@ -84,6 +84,12 @@ public final class SpoolFormat {
       g.writeObjectFieldStart("guard_findings");
       for (Map.Entry<String, Integer> f : r.guardFindings().entrySet()) g.writeNumberField(f.getKey(), f.getValue());
       g.writeEndObject();
+      var eff = r.efficiency();
+      g.writeNumberField("cost_saved_nanos", eff.costSaved().nanos());
+      g.writeStringField("template", eff.template());
+      g.writeStringField("prompt_hash", eff.promptHash());
+      g.writeStringField("prefix_hash", eff.prefixHash());
+      if (eff.maxTokens() != null) g.writeNumberField("max_tokens", eff.maxTokens());
       g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode ledger row " + r.id() + " for the spool", e);
@@ -125,7 +131,9 @@ public final class SpoolFormat {
           text(n, "error_code"), n.path("latency_ms").asLong(), n.hasNonNull("ttft_ms") ? n.get("ttft_ms").asLong() : null,
           text(n, "exception_id"), n.path("cache_hit").asBoolean(), n.path("usage_estimated").asBoolean(),
           n.path("stream").asBoolean(), n.path("http_status").asInt(), text(n, "class_reason"), findings,
-          n.path("attempts").asInt());
+          n.path("attempts").asInt(),
+          new dev.tollgate.domain.usage.Efficiency(Money.ofNanos(n.path("cost_saved_nanos").asLong()), text(n, "template"),
+              text(n, "prompt_hash"), text(n, "prefix_hash"), n.hasNonNull("max_tokens") ? n.get("max_tokens").asLong() : null));
     } catch (RuntimeException e) {
       throw new IOException("malformed record: " + e.getMessage(), e);
     }

@@ -20,7 +20,8 @@ final class LedgerRows {
       "provider", "requested_model", "served_model", "tier", "route_reason",
       "input_tokens", "cached_input_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
       "cost_nanos", "status", "error_code", "http_status", "latency_ms", "ttft_ms", "exception_id",
-      "cache_hit", "usage_estimated", "stream", "class_reason", "guard_findings", "attempts");
+      "cache_hit", "usage_estimated", "stream", "class_reason", "guard_findings", "attempts",
+      "cost_saved_nanos", "template", "prompt_hash", "prefix_hash", "max_tokens");
 
   private static final int TAGS_INDEX = COLUMNS.indexOf("tags");
 
@@ -99,6 +100,12 @@ final class LedgerRows {
     String findings = r.guardFindingsText();
     ps.setString(++i, findings.isEmpty() ? null : findings);
     ps.setInt(++i, r.attempts());
+    var e = r.efficiency();
+    ps.setLong(++i, e.costSaved().nanos());
+    ps.setString(++i, e.template());
+    ps.setString(++i, e.promptHash());
+    ps.setString(++i, e.prefixHash());
+    SqlValues.setNullableLong(ps, ++i, e.maxTokens());
   }
 
   static UsageRecord read(ResultSet rs) throws SQLException {
@@ -143,6 +150,8 @@ final class LedgerRows {
         rs.getInt("http_status"),
         rs.getString("class_reason"),
         UsageRecord.parseGuardFindings(rs.getString("guard_findings")),
-        rs.getInt("attempts"));
+        rs.getInt("attempts"),
+        new dev.tollgate.domain.usage.Efficiency(Money.ofNanos(rs.getLong("cost_saved_nanos")), rs.getString("template"),
+            rs.getString("prompt_hash"), rs.getString("prefix_hash"), SqlValues.getNullableLong(rs, "max_tokens")));
   }
 }

@@ -35,7 +35,9 @@ class SpoolTest {
     return new UsageRecord(id, T0, T0.plusNanos(1_500_000_001L), "support-key", a, "openai", "gpt-4o-mini",
         "gpt-4o-mini-2024-07-18", "economy", "budget_downgrade", new TokenUsage(1200, 1000, 7, 300, 120),
         Money.ofNanos(123_456_789_012L), RequestStatus.ERROR, "upstream_error", 1500, 250L, "exc-9", true, true, true, 502,
-        "rule: agent=bot-*", Map.of("email", 2, "payment_card", 1), 3);
+        "rule: agent=bot-*", Map.of("email", 2, "payment_card", 1), 3,
+        new dev.tollgate.domain.usage.Efficiency(Money.ofNanos(75_000), "ticket-triage", "0123456789abcdef0123456789abcdef",
+            "fedcba9876543210fedcba9876543210", 512L));
   }
 
   static UsageRecord sparse(String id) {

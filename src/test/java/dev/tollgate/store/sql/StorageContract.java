@@ -99,7 +99,9 @@ abstract class StorageContract {
         at("2026-11-03T10:15:31.987654321Z"), "triage-bot", attribution, "openai", "gpt-4o-mini",
         "gpt-4o-mini-2024-07-18", "economy", "preferred by class", new TokenUsage(1200, 800, 64, 350, 120),
         Money.ofNanos(123_456_789_012L), RequestStatus.ERROR, "upstream_timeout", 1864L, 240L, "exc_7",
-        true, true, true, 504, "rule:2", Map.of("email", 1), 3);
+        true, true, true, 504, "rule:2", Map.of("email", 1), 3,
+        new dev.tollgate.domain.usage.Efficiency(Money.ofNanos(75_000), "ticket-triage", "0123456789abcdef0123456789abcdef",
+            "fedcba9876543210fedcba9876543210", 512L));
     UsageRecord sparse = new UsageRecord("req_sparse", at("2026-11-03T10:15:29Z"), null, null, null, null,
         null, null, null, null, null, null, RequestStatus.BLOCKED, "invalid_api_key", 0, null, null, false,
         false, false, 401);
