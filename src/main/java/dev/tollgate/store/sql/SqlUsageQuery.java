@@ -30,6 +30,10 @@ import javax.sql.DataSource;
  * for every zone, including ones offset by half or quarter hours. Costs are summed as whole
  * nano-dollars, exactly.
  *
+ * <p>Where a rollup ({@link RollupShape}) keeps every dimension a query names and its bounds and
+ * granules are whole buckets, the sums come from the rollup instead of the ledger: the same figures,
+ * from far fewer rows. {@link #ledgerOnly} always reads the ledger.
+ *
  * <p>Results come ordered by bucket start, then by the group values in {@code groupBy} order (nulls
  * first). Groups with no rows do not appear: a filter that matches nothing gives an empty list.
  */
@@ -41,10 +45,76 @@ public final class SqlUsageQuery implements UsageQuery {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final List<RollupShape> rollups;
 
+  /** Reads a rollup wherever one can answer a query exactly, else the ledger. */
   public SqlUsageQuery(Database database) {
+    this(database, RollupShape.ALL);
+  }
+
+  private SqlUsageQuery(Database database, List<RollupShape> rollups) {
     this.dataSource = database.dataSource();
     this.dialect = database.dialect();
+    this.rollups = rollups;
+  }
+
+  /** Always sums the ledger itself: for checking that the rollups agree with it, and for timing both. */
+  public static SqlUsageQuery ledgerOnly(Database database) {
+    return new SqlUsageQuery(database, List.of());
+  }
+
+  /** Where sums come from: the ledger's rows, or a rollup's buckets. */
+  private record Source(String table, String timeColumn, String requests, long timeStepNanos) {
+    static final Source LEDGER = new Source("ledger", "started_at_ns", "COUNT(*)", 1);
+
+    static Source of(RollupShape shape) {
+      return new Source(shape.table(), "bucket_start_ns", "SUM(requests)", shape.bucketNanos());
+    }
+  }
+
+  /** The source a query reads and the granule it sums by (null without granularity), or null when no row can match. */
+  private record Plan(Source source, Long granuleNanos) {}
+
+  /**
+   * The table {@link #aggregate} reads for this filter: {@code ledger} or a rollup's name. A rollup
+   * is read when it keeps every dimension the filter groups or filters on, the bounds fall on its
+   * bucket starts, and each time granule is a whole number of its buckets.
+   */
+  public String sourceFor(UsageFilter filter) {
+    LedgerSql.checkDimensions(filter);
+    try (Connection connection = dataSource.getConnection()) {
+      Plan plan = plan(connection, filter);
+      return plan == null ? Source.LEDGER.table() : plan.source().table();
+    } catch (SQLException e) {
+      throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Plan plan(Connection connection, UsageFilter filter) throws SQLException {
+    for (RollupShape shape : rollups) {
+      if (!shape.coversDimensions(filter) || !onBucketStart(filter.from(), shape) || !onBucketStart(filter.to(), shape)) {
+        continue;
+      }
+      Source rollup = Source.of(shape);
+      if (filter.granularity() == null) return new Plan(rollup, null);
+      Long granule = granuleNanos(connection, filter, rollup);
+      // No row: the ledger has none either, both read empty.
+      if (granule == null || granule % shape.bucketNanos() == 0) return new Plan(rollup, granule);
+      // A granule finer than a bucket (a zone offset by odd minutes): only the ledger is exact.
+      return new Plan(Source.LEDGER, granule);
+    }
+    Long granule = filter.granularity() == null ? null : granuleNanos(connection, filter, Source.LEDGER);
+    return new Plan(Source.LEDGER, granule);
+  }
+
+  private static boolean onBucketStart(Instant bound, RollupShape shape) {
+    return bound == null || (bound.getNano() == 0 && Math.floorMod(bound.getEpochSecond(), shape.bucketSeconds()) == 0);
+  }
+
+  private Long granuleNanos(Connection connection, UsageFilter filter, Source source) throws SQLException {
+    Instant[] range = dataRange(connection, filter, source);
+    if (range == null) return null;
+    return NANOS_PER_SECOND * TimeBuckets.granuleSeconds(filter.zone(), filter.granularity(), range[0], range[1]);
   }
 
   /**
@@ -55,14 +125,9 @@ public final class SqlUsageQuery implements UsageQuery {
   public List<UsageAggregate> aggregate(UsageFilter filter) {
     LedgerSql.checkDimensions(filter);
     try (Connection connection = dataSource.getConnection()) {
-      Long granuleNanos = null;
-      if (filter.granularity() != null) {
-        Instant[] range = dataRange(connection, filter);
-        if (range == null) return List.of();
-        granuleNanos = NANOS_PER_SECOND
-            * TimeBuckets.granuleSeconds(filter.zone(), filter.granularity(), range[0], range[1]);
-      }
-      return sum(connection, filter, granuleNanos);
+      Plan plan = plan(connection, filter);
+      if (filter.granularity() != null && plan.granuleNanos() == null) return List.of();
+      return sum(connection, filter, plan.source(), plan.granuleNanos());
     } catch (SQLException e) {
       throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
     }
@@ -72,26 +137,30 @@ public final class SqlUsageQuery implements UsageQuery {
    * The span of time the rows may cover, for finding the zone's offsets over it: any span when the
    * zone never changes offset, the filter's own bounds when it has both and they are at most
    * {@link #MAX_BOUNDED_SPAN} apart, else the matching rows' first and last start; null when no row
-   * matches.
+   * matches. A rollup gives its buckets' span, a little wider than its rows': that only ever makes
+   * the granule finer, never wrong.
    */
-  private Instant[] dataRange(Connection connection, UsageFilter filter) throws SQLException {
+  private Instant[] dataRange(Connection connection, UsageFilter filter, Source source) throws SQLException {
     if (filter.zone().getRules().isFixedOffset()) return new Instant[] {Instant.EPOCH, Instant.EPOCH};
     if (filter.from() != null && filter.to() != null
         && Duration.between(filter.from(), filter.to()).compareTo(MAX_BOUNDED_SPAN) <= 0) {
       return new Instant[] {filter.from(), filter.to()};
     }
-    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
-    String sql = "SELECT MIN(started_at_ns), MAX(started_at_ns) FROM ledger" + where.sql();
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter, source.timeColumn());
+    String sql = "SELECT MIN(" + source.timeColumn() + "), MAX(" + source.timeColumn() + ") FROM " + source.table()
+        + where.sql();
     try (PreparedStatement ps = prepare(connection, sql, where.binds()); ResultSet rs = ps.executeQuery()) {
       rs.next();
       long first = rs.getLong(1);
       if (rs.wasNull()) return null;
-      return new Instant[] {SqlValues.fromNanos(first), SqlValues.fromNanos(rs.getLong(2))};
+      long last = rs.getLong(2) + (source.timeStepNanos() - 1);
+      return new Instant[] {SqlValues.fromNanos(first), SqlValues.fromNanos(last)};
     }
   }
 
-  private List<UsageAggregate> sum(Connection connection, UsageFilter filter, Long granuleNanos)
+  private List<UsageAggregate> sum(Connection connection, UsageFilter filter, Source source, Long granuleNanos)
       throws SQLException {
+    String time = source.timeColumn();
     List<String> select = new ArrayList<>();
     List<Object> binds = new ArrayList<>();
     for (String dimension : filter.groupBy()) {
@@ -101,17 +170,17 @@ public final class SqlUsageQuery implements UsageQuery {
     }
     if (granuleNanos != null) {
       // Floor division, also for (unlikely) instants before 1970: SQL's integer division truncates.
-      select.add("CASE WHEN started_at_ns >= 0 THEN started_at_ns / ? ELSE (started_at_ns + 1) / ? - 1 END");
+      select.add("CASE WHEN " + time + " >= 0 THEN " + time + " / ? ELSE (" + time + " + 1) / ? - 1 END");
       binds.add(granuleNanos);
       binds.add(granuleNanos);
     }
     int groupColumns = select.size();
-    select.addAll(List.of("COUNT(*)", "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(output_tokens)",
+    select.addAll(List.of(source.requests(), "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(output_tokens)",
         "SUM(reasoning_tokens)", "SUM(cost_nanos)"));
-    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter, time);
     binds.addAll(where.binds());
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
-        .append(" FROM ledger").append(where.sql());
+        .append(" FROM ").append(source.table()).append(where.sql());
     if (groupColumns > 0) {
       sql.append(" GROUP BY ");
       for (int i = 1; i <= groupColumns; i++) sql.append(i == 1 ? "" : ", ").append(i);
