@@ -103,6 +103,36 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
   private final double[] hourWeights;
   private final double[] nightWeights;
   private final double batchShare;
+  private final Picker interactive;
+  private final Picker batchPicker;
+
+  /** Weighted choice among the batch or the interactive workflows, by binary search on cumulative weights. */
+  private static final class Picker {
+    final int[] index;
+    final double[] cumulative;
+
+    Picker(SyntheticLedger ledger, boolean batch) {
+      List<Integer> chosen = new ArrayList<>();
+      for (int k = 0; k < ledger.workflows.size(); k++) {
+        if (ledger.workflows.get(k).workloadClass().equals("batch") == batch) chosen.add(k);
+      }
+      index = chosen.stream().mapToInt(Integer::intValue).toArray();
+      cumulative = new double[index.length];
+      double sum = 0;
+      for (int k = 0; k < index.length; k++) {
+        sum += ledger.workflowWeights[index[k]];
+        cumulative[k] = sum;
+      }
+    }
+
+    int pick(SplittableRandom random) {
+      if (index.length == 0) throw new IllegalStateException("no workflow of this kind");
+      double r = random.nextDouble() * cumulative[cumulative.length - 1];
+      int k = Arrays.binarySearch(cumulative, r);
+      k = k >= 0 ? k + 1 : -k - 1;
+      return index[Math.min(k, index.length - 1)];
+    }
+  }
 
   /**
    * @param rows how many ledger rows, exactly
@@ -151,6 +181,8 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
       if (workflows.get(k).workloadClass().equals("batch")) batch += workflowWeights[k];
     }
     batchShare = batch / Arrays.stream(workflowWeights).sum();
+    interactive = new Picker(this, false);
+    batchPicker = new Picker(this, true);
   }
 
   /** The span's end (exclusive). */
@@ -171,6 +203,8 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
     private final long[] interactivePerHour = apportion(rows - burstRows - batchRows, hourWeights);
     private final long[] batchPerHour = apportion(batchRows, nightWeights);
     private final List<long[]> bursts = plannedBursts();
+    private static final long HOUR_NANOS = 3_600_000_000_000L;
+    private static final int SLOT_BITS = 21;
     private int hour = -1;
     private long[] offsets = new long[0];
     private Workflow[] owners = new Workflow[0];
@@ -196,61 +230,45 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
     }
 
     private void fillHour() {
-      List<Long> times = new ArrayList<>();
-      List<Workflow> who = new ArrayList<>();
-      List<String> agents = new ArrayList<>();
-      for (int batch = 0; batch < 2; batch++) {
-        long count = batch == 0 ? interactivePerHour[hour] : batchPerHour[hour];
-        for (long k = 0; k < count; k++) {
-          times.add(random.nextLong(Duration.ofHours(1).toNanos()));
-          who.add(pickWorkflow(batch == 1));
-          agents.add(null);
-        }
+      long steady = interactivePerHour[hour] + batchPerHour[hour];
+      int count = (int) steady;
+      for (long[] burst : bursts) {
+        if (burst[0] == hour) count += (int) burst[3];
+      }
+      // Each entry: the offset in the hour (42 bits of nanos) above the entry's slot (21 bits), so
+      // one primitive sort puts the hour's rows in time order.
+      if (count >= 1 << SLOT_BITS) throw new IllegalStateException("more than 2M rows in one hour: use more days");
+      long[] keyed = new long[count];
+      Workflow[] who = new Workflow[count];
+      String[] agents = new String[count];
+      int n = 0;
+      for (long k = 0; k < steady; k++, n++) {
+        boolean batch = k >= interactivePerHour[hour];
+        who[n] = workflows.get((batch ? batchPicker : interactive).pick(random));
+        keyed[n] = random.nextLong(HOUR_NANOS) << SLOT_BITS | n;
       }
       for (long[] burst : bursts) {
         // burst = {hour, workflow index, agent index, rows, minutes}
         if (burst[0] != hour) continue;
         Workflow w = workflows.get((int) burst[1]);
-        for (long k = 0; k < burst[3]; k++) {
+        for (long k = 0; k < burst[3]; k++, n++) {
           // Evenly spaced over the burst's minutes in this hour: a loop at a steady rate.
-          times.add(k * Duration.ofMinutes(burst[4]).toNanos() / burst[3]);
-          who.add(w);
-          agents.add(w.agents().get((int) burst[2]));
+          who[n] = w;
+          agents[n] = w.agents().get((int) burst[2]);
+          keyed[n] = (k * Duration.ofMinutes(burst[4]).toNanos() / burst[3]) << SLOT_BITS | n;
         }
       }
-      Integer[] order = new Integer[times.size()];
-      for (int k = 0; k < order.length; k++) order[k] = k;
-      Arrays.sort(order, (a, b) -> Long.compare(times.get(a), times.get(b)));
-      offsets = new long[order.length];
-      owners = new Workflow[order.length];
-      burstAgents = new String[order.length];
-      for (int k = 0; k < order.length; k++) {
-        offsets[k] = times.get(order[k]);
-        owners[k] = who.get(order[k]);
-        burstAgents[k] = agents.get(order[k]);
+      Arrays.sort(keyed);
+      offsets = new long[count];
+      owners = new Workflow[count];
+      burstAgents = new String[count];
+      for (int k = 0; k < count; k++) {
+        int slot = (int) (keyed[k] & ((1L << SLOT_BITS) - 1));
+        offsets[k] = keyed[k] >>> SLOT_BITS;
+        owners[k] = who[slot];
+        burstAgents[k] = agents[slot];
       }
       next = 0;
-    }
-
-    /** A workflow by weight among the batch ones or the interactive ones. */
-    private Workflow pickWorkflow(boolean batch) {
-      double total = 0;
-      for (int k = 0; k < workflowWeights.length; k++) {
-        if (isBatch(k) == batch) total += workflowWeights[k];
-      }
-      double r = random.nextDouble() * total;
-      int last = 0;
-      for (int k = 0; k < workflowWeights.length; k++) {
-        if (isBatch(k) != batch) continue;
-        last = k;
-        r -= workflowWeights[k];
-        if (r < 0) return workflows.get(k);
-      }
-      return workflows.get(last);
-    }
-
-    private boolean isBatch(int k) {
-      return workflows.get(k).workloadClass().equals("batch");
     }
 
     private List<long[]> plannedBursts() {
