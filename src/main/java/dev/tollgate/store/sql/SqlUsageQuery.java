@@ -72,43 +72,80 @@ public final class SqlUsageQuery implements UsageQuery {
     }
   }
 
-  /** The source a query reads and the granule it sums by (null without granularity), or null when no row can match. */
-  private record Plan(Source source, Long granuleNanos) {}
+  /** One part of a query's time range and where its rows are summed from. */
+  private record Piece(Source source, UsageFilter filter) {}
+
+  /** The parts a query reads and the granule it sums by (null without granularity, or when no row can match). */
+  private record Plan(List<Piece> pieces, Long granuleNanos) {}
 
   /**
-   * The table {@link #aggregate} reads for this filter: {@code ledger} or a rollup's name. A rollup
-   * is read when it keeps every dimension the filter groups or filters on, the bounds fall on its
-   * bucket starts, and each time granule is a whole number of its buckets.
+   * What {@link #aggregate} reads for this filter: {@code ledger}, a rollup's name, or a rollup's name
+   * and {@code +ledger} when the bounds cut through buckets (the whole buckets come from the rollup,
+   * the minutes before the first and after the last from the ledger).
    */
   public String sourceFor(UsageFilter filter) {
     LedgerSql.checkDimensions(filter);
     try (Connection connection = dataSource.getConnection()) {
-      Plan plan = plan(connection, filter);
-      return plan == null ? Source.LEDGER.table() : plan.source().table();
+      List<String> tables = new ArrayList<>();
+      for (Piece piece : plan(connection, filter).pieces()) {
+        if (!tables.contains(piece.source().table())) tables.add(piece.source().table());
+      }
+      tables.sort(java.util.Comparator.comparing(table -> table.equals(Source.LEDGER.table())));
+      return tables.isEmpty() ? Source.LEDGER.table() : String.join("+", tables);
     } catch (SQLException e) {
       throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
     }
   }
 
+  /**
+   * A rollup is read when it keeps every dimension the filter groups or filters on and each time
+   * granule is a whole number of its buckets; bounds inside a bucket leave a few minutes at either
+   * end to the ledger, whose time index finds them quickly.
+   */
   private Plan plan(Connection connection, UsageFilter filter) throws SQLException {
     for (RollupShape shape : rollups) {
-      if (!shape.coversDimensions(filter) || !onBucketStart(filter.from(), shape) || !onBucketStart(filter.to(), shape)) {
-        continue;
-      }
+      if (!shape.coversDimensions(filter)) continue;
+      Instant innerFrom = filter.from() == null ? null : bucketCeiling(filter.from(), shape);
+      Instant innerTo = filter.to() == null ? null : bucketFloor(filter.to(), shape);
+      if (innerFrom != null && innerTo != null && !innerFrom.isBefore(innerTo)) break; // not one whole bucket
       Source rollup = Source.of(shape);
-      if (filter.granularity() == null) return new Plan(rollup, null);
-      Long granule = granuleNanos(connection, filter, rollup);
-      // No row: the ledger has none either, both read empty.
-      if (granule == null || granule % shape.bucketNanos() == 0) return new Plan(rollup, granule);
-      // A granule finer than a bucket (a zone offset by odd minutes): only the ledger is exact.
-      return new Plan(Source.LEDGER, granule);
+      Long granule = null;
+      if (filter.granularity() != null) {
+        // The rollup's buckets that hold any row of the range: the ledger's rows in it are all there.
+        UsageFilter widened = withRange(filter, filter.from() == null ? null : bucketFloor(filter.from(), shape),
+            filter.to() == null ? null : bucketCeiling(filter.to(), shape));
+        granule = granuleNanos(connection, widened, rollup);
+        // A granule finer than a bucket (a zone offset by odd minutes): only the ledger is exact.
+        // (No granule: no row matches, in the rollup or the ledger.)
+        if (granule != null && granule % shape.bucketNanos() != 0) {
+          return new Plan(List.of(new Piece(Source.LEDGER, filter)), granule);
+        }
+      }
+      List<Piece> pieces = new ArrayList<>();
+      if (innerFrom != null && !innerFrom.equals(filter.from())) {
+        pieces.add(new Piece(Source.LEDGER, withRange(filter, filter.from(), innerFrom)));
+      }
+      pieces.add(new Piece(rollup, withRange(filter, innerFrom, innerTo)));
+      if (innerTo != null && !innerTo.equals(filter.to())) {
+        pieces.add(new Piece(Source.LEDGER, withRange(filter, innerTo, filter.to())));
+      }
+      return new Plan(pieces, granule);
     }
     Long granule = filter.granularity() == null ? null : granuleNanos(connection, filter, Source.LEDGER);
-    return new Plan(Source.LEDGER, granule);
+    return new Plan(List.of(new Piece(Source.LEDGER, filter)), granule);
   }
 
-  private static boolean onBucketStart(Instant bound, RollupShape shape) {
-    return bound == null || (bound.getNano() == 0 && Math.floorMod(bound.getEpochSecond(), shape.bucketSeconds()) == 0);
+  private static UsageFilter withRange(UsageFilter f, Instant from, Instant to) {
+    return new UsageFilter(from, to, f.equals(), f.groupBy(), f.granularity(), f.zone());
+  }
+
+  private static Instant bucketFloor(Instant t, RollupShape shape) {
+    return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), shape.bucketSeconds()) * shape.bucketSeconds());
+  }
+
+  private static Instant bucketCeiling(Instant t, RollupShape shape) {
+    Instant floor = bucketFloor(t, shape);
+    return floor.equals(t) ? t : floor.plusSeconds(shape.bucketSeconds());
   }
 
   private Long granuleNanos(Connection connection, UsageFilter filter, Source source) throws SQLException {
@@ -127,7 +164,12 @@ public final class SqlUsageQuery implements UsageQuery {
     try (Connection connection = dataSource.getConnection()) {
       Plan plan = plan(connection, filter);
       if (filter.granularity() != null && plan.granuleNanos() == null) return List.of();
-      return sum(connection, filter, plan.source(), plan.granuleNanos());
+      Map<GroupKey, long[]> sums = new LinkedHashMap<>();
+      for (Piece piece : plan.pieces()) sum(connection, piece.filter(), piece.source(), plan.granuleNanos(), sums);
+      return sums.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey(GroupKey.ORDER))
+          .map(e -> toAggregate(filter.groupBy(), e.getKey(), e.getValue()))
+          .toList();
     } catch (SQLException e) {
       throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
     }
@@ -158,8 +200,9 @@ public final class SqlUsageQuery implements UsageQuery {
     }
   }
 
-  private List<UsageAggregate> sum(Connection connection, UsageFilter filter, Source source, Long granuleNanos)
-      throws SQLException {
+  /** Adds the sums of one piece into {@code sums}, by group and bucket. */
+  private void sum(Connection connection, UsageFilter filter, Source source, Long granuleNanos,
+      Map<GroupKey, long[]> sums) throws SQLException {
     String time = source.timeColumn();
     List<String> select = new ArrayList<>();
     List<Object> binds = new ArrayList<>();
@@ -186,7 +229,6 @@ public final class SqlUsageQuery implements UsageQuery {
       for (int i = 1; i <= groupColumns; i++) sql.append(i == 1 ? "" : ", ").append(i);
     }
 
-    Map<GroupKey, long[]> sums = new LinkedHashMap<>();
     int dimensions = filter.groupBy().size();
     try (PreparedStatement ps = prepare(connection, sql.toString(), binds); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -203,10 +245,6 @@ public final class SqlUsageQuery implements UsageQuery {
         for (int i = 0; i < 6; i++) total[i] = Math.addExact(total[i], rs.getLong(groupColumns + 1 + i));
       }
     }
-    return sums.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(GroupKey.ORDER))
-        .map(e -> toAggregate(filter.groupBy(), e.getKey(), e.getValue()))
-        .toList();
   }
 
   private static UsageAggregate toAggregate(List<String> groupBy, GroupKey key, long[] sums) {
