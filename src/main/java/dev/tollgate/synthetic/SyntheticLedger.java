@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
  *       model; prices per token are fixed ({@link Model}), so cost is exact nano-dollars;
  *   <li><b>time</b> — each hour's share of the rows is the product of a diurnal curve in the org's
  *       zone ({@link #DIURNAL}: working hours peak at 10:00 and 15:00 local, nights at 5% of the
- *       peak), a weekly curve (weekdays 1.0, Saturday 0.25, Sunday 0.2) and a growth of 3% a week;
+ *       peak), a weekly curve (Monday–Thursday 1.0, Friday 0.95, Saturday 0.25, Sunday 0.2) and a growth of 3% a week;
  *       the "batch" class runs at night instead (01:00–05:00 local, every day);
  *   <li><b>bursts</b> — {@link #BURST_SHARE} of the rows come from runaway agents: one burst per ten
  *       days, a random agent looping for 30–120 minutes at a steady rate;
