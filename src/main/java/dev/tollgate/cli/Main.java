@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tollgate 0.1.0",
     description = "LLM gateway that attributes, budgets, routes and reports every token.",
-    subcommands = {ServeCommand.class, DemoCommand.class, ConfigCommand.class, PricesCommand.class, AuditCommand.class, ExportCommand.class, ReportCommand.class})
+    subcommands = {ServeCommand.class, DemoCommand.class, ConfigCommand.class, PricesCommand.class, AuditCommand.class, ExportCommand.class, ReportCommand.class, BenchLedgerCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

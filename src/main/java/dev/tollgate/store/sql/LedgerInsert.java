@@ -3,13 +3,18 @@ package dev.tollgate.store.sql;
 import dev.tollgate.domain.usage.UsageRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One transaction that inserts a batch of ledger rows. Idempotent ({@code ON CONFLICT (id) DO
+ * One transaction that inserts a batch of ledger rows and adds the rows it stored to the rollups
+ * ({@link RollupWriter}). Idempotent ({@code ON CONFLICT (id) DO
  * NOTHING}), so writing a batch again — after a lost acknowledgement, or from the spool — never
  * stores a row twice. Thread-safe: each call borrows its own connection.
  *
@@ -22,13 +27,19 @@ import java.util.concurrent.locks.ReentrantLock;
 final class LedgerInsert {
 
   private final Database database;
-  private final String insertSql;
+  /**
+   * Rows per INSERT statement: 500 × 36 placeholders stays well under SQLite's 32,766 and
+   * PostgreSQL's 65,535, and one multi-row statement is what makes PostgreSQL inserts fast.
+   */
+  private static final int CHUNK = 500;
+  private final String fullChunkSql;
   private static final long TURN_WAIT_MS = 2_000;
   private final ReentrantLock turn = new ReentrantLock(true);
+  private final RollupWriter rollups = new RollupWriter(RollupShape.ALL);
 
   LedgerInsert(Database database) {
     this.database = database;
-    this.insertSql = LedgerRows.insertSql(database.dialect());
+    this.fullChunkSql = LedgerRows.insertSql(database.dialect(), CHUNK);
   }
 
   /** Inserts the rows in one transaction; on failure nothing of it is committed. */
@@ -52,13 +63,11 @@ final class LedgerInsert {
     Connection connection = database.dataSource().getConnection();
     try {
       connection.setAutoCommit(false);
-      try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
-        for (UsageRecord row : rows) {
-          LedgerRows.bind(insert, row);
-          insert.addBatch();
-        }
-        insert.executeBatch();
+      List<UsageRecord> inserted = new ArrayList<>(rows.size());
+      for (int from = 0; from < rows.size(); from += CHUNK) {
+        inserted.addAll(insertChunk(connection, rows.subList(from, Math.min(rows.size(), from + CHUNK))));
       }
+      rollups.add(connection, inserted);
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       try {
@@ -72,6 +81,31 @@ final class LedgerInsert {
     } finally {
       connection.close();
     }
+  }
+
+  /**
+   * Inserts up to {@link #CHUNK} rows in one statement and returns the ones it stored: a row whose id
+   * was there already inserts nothing and must not be added to the rollups a second time.
+   */
+  private List<UsageRecord> insertChunk(Connection connection, List<UsageRecord> chunk) throws SQLException {
+    String sql = chunk.size() == CHUNK ? fullChunkSql : LedgerRows.insertSql(database.dialect(), chunk.size());
+    Set<String> stored = new HashSet<>();
+    try (PreparedStatement insert = connection.prepareStatement(sql)) {
+      int skip = 0;
+      for (UsageRecord row : chunk) {
+        LedgerRows.bind(insert, skip, row);
+        skip += LedgerRows.COLUMNS.size();
+      }
+      try (ResultSet rs = insert.executeQuery()) {
+        while (rs.next()) stored.add(rs.getString(1));
+      }
+    }
+    List<UsageRecord> inserted = new ArrayList<>(stored.size());
+    for (UsageRecord row : chunk) {
+      // remove: a batch holding one id twice stores it once (the first), and counts it once.
+      if (stored.remove(row.id())) inserted.add(row);
+    }
+    return inserted;
   }
 
   /** One round trip that proves the database answers now. */

@@ -28,17 +28,21 @@ final class LedgerRows {
   private LedgerRows() {}
 
   /**
-   * The batch insert. {@code ON CONFLICT DO NOTHING} makes a retried batch harmless: if a commit
-   * succeeded but its acknowledgement was lost, writing the batch again inserts nothing twice.
+   * One statement inserting {@code rows} rows and naming the ones it stored. {@code ON CONFLICT DO
+   * NOTHING} makes a retried batch harmless: if a commit succeeded but its acknowledgement was lost,
+   * writing the batch again inserts nothing twice, and {@code RETURNING id} tells which rows are new
+   * (the rollups add only those).
    */
-  static String insertSql(Dialect dialect) {
-    StringBuilder sql = new StringBuilder("INSERT INTO ledger (")
-        .append(String.join(", ", COLUMNS)).append(") VALUES (");
+  static String insertSql(Dialect dialect, int rows) {
+    StringBuilder tuple = new StringBuilder("(");
     for (int i = 0; i < COLUMNS.size(); i++) {
-      if (i > 0) sql.append(", ");
-      sql.append(i == TAGS_INDEX ? SqlValues.jsonParameter(dialect) : "?");
+      if (i > 0) tuple.append(", ");
+      tuple.append(i == TAGS_INDEX ? SqlValues.jsonParameter(dialect) : "?");
     }
-    return sql.append(") ON CONFLICT (id) DO NOTHING").toString();
+    tuple.append(')');
+    StringBuilder sql = new StringBuilder("INSERT INTO ledger (").append(String.join(", ", COLUMNS)).append(") VALUES ");
+    for (int r = 0; r < rows; r++) sql.append(r > 0 ? ", " : "").append(tuple);
+    return sql.append(" ON CONFLICT (id) DO NOTHING RETURNING id").toString();
   }
 
   static String selectColumns() {
@@ -58,10 +62,11 @@ final class LedgerRows {
     if (r.endedAt() != null) SqlValues.toNanos(r.endedAt());
   }
 
-  static void bind(PreparedStatement ps, UsageRecord r) throws SQLException {
+  /** Binds the row's values to the placeholders after the first {@code skip} ones. */
+  static void bind(PreparedStatement ps, int skip, UsageRecord r) throws SQLException {
     Attribution a = r.attribution();
     TokenUsage u = r.usage();
-    int i = 0;
+    int i = skip;
     ps.setString(++i, r.id());
     SqlValues.setInstant(ps, ++i, r.startedAt());
     SqlValues.setInstant(ps, ++i, r.endedAt());

@@ -60,14 +60,19 @@ final class LedgerSql {
 
   /** {@code WHERE …} for the filter's time range and equality filters, or an empty fragment. */
   static Fragment where(Dialect dialect, UsageFilter filter) {
+    return where(dialect, filter, "started_at_ns");
+  }
+
+  /** As {@link #where(Dialect, UsageFilter)}, bounding {@code timeColumn} (a rollup's bucket start). */
+  static Fragment where(Dialect dialect, UsageFilter filter, String timeColumn) {
     List<String> conditions = new ArrayList<>();
     List<Object> binds = new ArrayList<>();
     if (filter.from() != null) {
-      conditions.add("started_at_ns >= ?");
+      conditions.add(timeColumn + " >= ?");
       binds.add(saturatedNanos(filter.from()));
     }
     if (filter.to() != null) {
-      conditions.add("started_at_ns < ?");
+      conditions.add(timeColumn + " < ?");
       binds.add(saturatedNanos(filter.to()));
     }
     // Sorted, so equal filters give identical SQL text (statement caches like that).

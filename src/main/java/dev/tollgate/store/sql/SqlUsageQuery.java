@@ -30,6 +30,10 @@ import javax.sql.DataSource;
  * for every zone, including ones offset by half or quarter hours. Costs are summed as whole
  * nano-dollars, exactly.
  *
+ * <p>Where a rollup ({@link RollupShape}) keeps every dimension a query names and its bounds and
+ * granules are whole buckets, the sums come from the rollup instead of the ledger: the same figures,
+ * from far fewer rows. {@link #ledgerOnly} always reads the ledger.
+ *
  * <p>Results come ordered by bucket start, then by the group values in {@code groupBy} order (nulls
  * first). Groups with no rows do not appear: a filter that matches nothing gives an empty list.
  */
@@ -41,10 +45,113 @@ public final class SqlUsageQuery implements UsageQuery {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final List<RollupShape> rollups;
 
+  /** Reads a rollup wherever one can answer a query exactly, else the ledger. */
   public SqlUsageQuery(Database database) {
+    this(database, RollupShape.ALL);
+  }
+
+  private SqlUsageQuery(Database database, List<RollupShape> rollups) {
     this.dataSource = database.dataSource();
     this.dialect = database.dialect();
+    this.rollups = rollups;
+  }
+
+  /** Always sums the ledger itself: for checking that the rollups agree with it, and for timing both. */
+  public static SqlUsageQuery ledgerOnly(Database database) {
+    return new SqlUsageQuery(database, List.of());
+  }
+
+  /** Where sums come from: the ledger's rows, or a rollup's buckets. */
+  private record Source(String table, String timeColumn, String requests, long timeStepNanos) {
+    static final Source LEDGER = new Source("ledger", "started_at_ns", "COUNT(*)", 1);
+
+    static Source of(RollupShape shape) {
+      return new Source(shape.table(), "bucket_start_ns", "SUM(requests)", shape.bucketNanos());
+    }
+  }
+
+  /** One part of a query's time range and where its rows are summed from. */
+  private record Piece(Source source, UsageFilter filter) {}
+
+  /** The parts a query reads and the granule it sums by (null without granularity, or when no row can match). */
+  private record Plan(List<Piece> pieces, Long granuleNanos) {}
+
+  /**
+   * What {@link #aggregate} reads for this filter: {@code ledger}, a rollup's name, or a rollup's name
+   * and {@code +ledger} when the bounds cut through buckets (the whole buckets come from the rollup,
+   * the minutes before the first and after the last from the ledger).
+   */
+  public String sourceFor(UsageFilter filter) {
+    LedgerSql.checkDimensions(filter);
+    try (Connection connection = dataSource.getConnection()) {
+      List<String> tables = new ArrayList<>();
+      for (Piece piece : plan(connection, filter).pieces()) {
+        if (!tables.contains(piece.source().table())) tables.add(piece.source().table());
+      }
+      tables.sort(java.util.Comparator.comparing(table -> table.equals(Source.LEDGER.table())));
+      return tables.isEmpty() ? Source.LEDGER.table() : String.join("+", tables);
+    } catch (SQLException e) {
+      throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A rollup is read when it keeps every dimension the filter groups or filters on and each time
+   * granule is a whole number of its buckets; bounds inside a bucket leave a few minutes at either
+   * end to the ledger, whose time index finds them quickly.
+   */
+  private Plan plan(Connection connection, UsageFilter filter) throws SQLException {
+    for (RollupShape shape : rollups) {
+      if (!shape.coversDimensions(filter)) continue;
+      Instant innerFrom = filter.from() == null ? null : bucketCeiling(filter.from(), shape);
+      Instant innerTo = filter.to() == null ? null : bucketFloor(filter.to(), shape);
+      if (innerFrom != null && innerTo != null && !innerFrom.isBefore(innerTo)) break; // not one whole bucket
+      Source rollup = Source.of(shape);
+      Long granule = null;
+      if (filter.granularity() != null) {
+        // The rollup's buckets that hold any row of the range: the ledger's rows in it are all there.
+        UsageFilter widened = withRange(filter, filter.from() == null ? null : bucketFloor(filter.from(), shape),
+            filter.to() == null ? null : bucketCeiling(filter.to(), shape));
+        granule = granuleNanos(connection, widened, rollup);
+        // A granule finer than a bucket (a zone offset by odd minutes): only the ledger is exact.
+        // (No granule: no row matches, in the rollup or the ledger.)
+        if (granule != null && granule % shape.bucketNanos() != 0) {
+          return new Plan(List.of(new Piece(Source.LEDGER, filter)), granule);
+        }
+      }
+      List<Piece> pieces = new ArrayList<>();
+      if (innerFrom != null && !innerFrom.equals(filter.from())) {
+        pieces.add(new Piece(Source.LEDGER, withRange(filter, filter.from(), innerFrom)));
+      }
+      pieces.add(new Piece(rollup, withRange(filter, innerFrom, innerTo)));
+      if (innerTo != null && !innerTo.equals(filter.to())) {
+        pieces.add(new Piece(Source.LEDGER, withRange(filter, innerTo, filter.to())));
+      }
+      return new Plan(pieces, granule);
+    }
+    Long granule = filter.granularity() == null ? null : granuleNanos(connection, filter, Source.LEDGER);
+    return new Plan(List.of(new Piece(Source.LEDGER, filter)), granule);
+  }
+
+  private static UsageFilter withRange(UsageFilter f, Instant from, Instant to) {
+    return new UsageFilter(from, to, f.equals(), f.groupBy(), f.granularity(), f.zone());
+  }
+
+  private static Instant bucketFloor(Instant t, RollupShape shape) {
+    return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), shape.bucketSeconds()) * shape.bucketSeconds());
+  }
+
+  private static Instant bucketCeiling(Instant t, RollupShape shape) {
+    Instant floor = bucketFloor(t, shape);
+    return floor.equals(t) ? t : floor.plusSeconds(shape.bucketSeconds());
+  }
+
+  private Long granuleNanos(Connection connection, UsageFilter filter, Source source) throws SQLException {
+    Instant[] range = dataRange(connection, filter, source);
+    if (range == null) return null;
+    return NANOS_PER_SECOND * TimeBuckets.granuleSeconds(filter.zone(), filter.granularity(), range[0], range[1]);
   }
 
   /**
@@ -55,14 +162,14 @@ public final class SqlUsageQuery implements UsageQuery {
   public List<UsageAggregate> aggregate(UsageFilter filter) {
     LedgerSql.checkDimensions(filter);
     try (Connection connection = dataSource.getConnection()) {
-      Long granuleNanos = null;
-      if (filter.granularity() != null) {
-        Instant[] range = dataRange(connection, filter);
-        if (range == null) return List.of();
-        granuleNanos = NANOS_PER_SECOND
-            * TimeBuckets.granuleSeconds(filter.zone(), filter.granularity(), range[0], range[1]);
-      }
-      return sum(connection, filter, granuleNanos);
+      Plan plan = plan(connection, filter);
+      if (filter.granularity() != null && plan.granuleNanos() == null) return List.of();
+      Map<GroupKey, long[]> sums = new LinkedHashMap<>();
+      for (Piece piece : plan.pieces()) sum(connection, piece.filter(), piece.source(), plan.granuleNanos(), sums);
+      return sums.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey(GroupKey.ORDER))
+          .map(e -> toAggregate(filter.groupBy(), e.getKey(), e.getValue()))
+          .toList();
     } catch (SQLException e) {
       throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
     }
@@ -72,26 +179,31 @@ public final class SqlUsageQuery implements UsageQuery {
    * The span of time the rows may cover, for finding the zone's offsets over it: any span when the
    * zone never changes offset, the filter's own bounds when it has both and they are at most
    * {@link #MAX_BOUNDED_SPAN} apart, else the matching rows' first and last start; null when no row
-   * matches.
+   * matches. A rollup gives its buckets' span, a little wider than its rows': that only ever makes
+   * the granule finer, never wrong.
    */
-  private Instant[] dataRange(Connection connection, UsageFilter filter) throws SQLException {
+  private Instant[] dataRange(Connection connection, UsageFilter filter, Source source) throws SQLException {
     if (filter.zone().getRules().isFixedOffset()) return new Instant[] {Instant.EPOCH, Instant.EPOCH};
     if (filter.from() != null && filter.to() != null
         && Duration.between(filter.from(), filter.to()).compareTo(MAX_BOUNDED_SPAN) <= 0) {
       return new Instant[] {filter.from(), filter.to()};
     }
-    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
-    String sql = "SELECT MIN(started_at_ns), MAX(started_at_ns) FROM ledger" + where.sql();
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter, source.timeColumn());
+    String sql = "SELECT MIN(" + source.timeColumn() + "), MAX(" + source.timeColumn() + ") FROM " + source.table()
+        + where.sql();
     try (PreparedStatement ps = prepare(connection, sql, where.binds()); ResultSet rs = ps.executeQuery()) {
       rs.next();
       long first = rs.getLong(1);
       if (rs.wasNull()) return null;
-      return new Instant[] {SqlValues.fromNanos(first), SqlValues.fromNanos(rs.getLong(2))};
+      long last = rs.getLong(2) + (source.timeStepNanos() - 1);
+      return new Instant[] {SqlValues.fromNanos(first), SqlValues.fromNanos(last)};
     }
   }
 
-  private List<UsageAggregate> sum(Connection connection, UsageFilter filter, Long granuleNanos)
-      throws SQLException {
+  /** Adds the sums of one piece into {@code sums}, by group and bucket. */
+  private void sum(Connection connection, UsageFilter filter, Source source, Long granuleNanos,
+      Map<GroupKey, long[]> sums) throws SQLException {
+    String time = source.timeColumn();
     List<String> select = new ArrayList<>();
     List<Object> binds = new ArrayList<>();
     for (String dimension : filter.groupBy()) {
@@ -101,23 +213,22 @@ public final class SqlUsageQuery implements UsageQuery {
     }
     if (granuleNanos != null) {
       // Floor division, also for (unlikely) instants before 1970: SQL's integer division truncates.
-      select.add("CASE WHEN started_at_ns >= 0 THEN started_at_ns / ? ELSE (started_at_ns + 1) / ? - 1 END");
+      select.add("CASE WHEN " + time + " >= 0 THEN " + time + " / ? ELSE (" + time + " + 1) / ? - 1 END");
       binds.add(granuleNanos);
       binds.add(granuleNanos);
     }
     int groupColumns = select.size();
-    select.addAll(List.of("COUNT(*)", "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(output_tokens)",
+    select.addAll(List.of(source.requests(), "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(output_tokens)",
         "SUM(reasoning_tokens)", "SUM(cost_nanos)"));
-    LedgerSql.Fragment where = LedgerSql.where(dialect, filter);
+    LedgerSql.Fragment where = LedgerSql.where(dialect, filter, time);
     binds.addAll(where.binds());
     StringBuilder sql = new StringBuilder("SELECT ").append(String.join(", ", select))
-        .append(" FROM ledger").append(where.sql());
+        .append(" FROM ").append(source.table()).append(where.sql());
     if (groupColumns > 0) {
       sql.append(" GROUP BY ");
       for (int i = 1; i <= groupColumns; i++) sql.append(i == 1 ? "" : ", ").append(i);
     }
 
-    Map<GroupKey, long[]> sums = new LinkedHashMap<>();
     int dimensions = filter.groupBy().size();
     try (PreparedStatement ps = prepare(connection, sql.toString(), binds); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -134,10 +245,6 @@ public final class SqlUsageQuery implements UsageQuery {
         for (int i = 0; i < 6; i++) total[i] = Math.addExact(total[i], rs.getLong(groupColumns + 1 + i));
       }
     }
-    return sums.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(GroupKey.ORDER))
-        .map(e -> toAggregate(filter.groupBy(), e.getKey(), e.getValue()))
-        .toList();
   }
 
   private static UsageAggregate toAggregate(List<String> groupBy, GroupKey key, long[] sums) {

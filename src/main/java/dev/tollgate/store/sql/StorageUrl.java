@@ -82,7 +82,7 @@ record StorageUrl(
     }
     StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(port)
         .append('/').append(encode(database));
-    // The ledger writer sends batches of one INSERT; the driver folds them into multi-row statements.
+    // Batches of one-row INSERTs (the rollup upserts) go out as multi-row statements.
     params.putIfAbsent("reWriteBatchedInserts", "true");
     if (schema != null) params.put("currentSchema", schema);
     char sep = '?';
