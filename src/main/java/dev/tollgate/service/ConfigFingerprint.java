@@ -31,9 +31,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigFingerprint {
 
-  /** Record components and map keys whose value is a secret. */
-  static final Set<String> SECRET_FIELDS = Set.of("apiKey", "secret", "token", "password", "url", "access_key_id", "secret_access_key",
-      "session_token");
+  /** Record components and map keys whose value is a secret ({@code key}: one of a provider's API keys). */
+  static final Set<String> SECRET_FIELDS = Set.of("apiKey", "key", "secret", "token", "password", "url", "access_key_id",
+      "secret_access_key", "session_token");
   /** Components whose whole map of values may carry credentials (e.g. an Authorization header). */
   static final Set<String> SECRET_MAPS = Set.of("headers");
   private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*:)([^@/\\s]+)(@)");

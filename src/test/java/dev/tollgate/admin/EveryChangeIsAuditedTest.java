@@ -155,6 +155,12 @@ class EveryChangeIsAuditedTest {
       post("/admin/v1/workload-classes", "{\"name\":\"audited-class-3\",\"allow\":[\"tier:economy\"]}");
       return new Made(call(gw, "DELETE", "/admin/v1/workload-classes/audited-class-3", root, null), "workload_class", "audited-class-3");
     });
+    s.put("POST /admin/v1/templates", () -> new Made(post("/admin/v1/templates",
+        "{\"name\":\"audited-template-1\",\"body\":\"Summarise this ticket: {{ticket}}\"}"), "template", "audited-template-1"));
+    s.put("DELETE /admin/v1/templates/:name", () -> {
+      post("/admin/v1/templates", "{\"name\":\"audited-template-2\",\"body\":\"Classify: {{text}}\"}");
+      return new Made(call(gw, "DELETE", "/admin/v1/templates/audited-template-2", root, null), "template", "audited-template-2");
+    });
     s.put("POST /admin/v1/outcomes", () -> made(post("/admin/v1/outcomes", "{\"type\":\"ticket_resolved\",\"count\":3,"
         + "\"value_usd\":30,\"workflow\":\"wf-audited-1\"}"), "outcome", null));
     return s;

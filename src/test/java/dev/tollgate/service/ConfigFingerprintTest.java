@@ -59,7 +59,8 @@ class ConfigFingerprintTest {
     ConfigFingerprint after = of(YAML.replace("sk-openai-secret-1", "sk-openai-secret-2").replace("tg-key-secret-000000001",
         "tg-key-secret-000000002"));
     assertThat(after.changedSince(before)).as("the hashes leave secrets out, so they cannot be guessed back").isEmpty();
-    assertThat(after.secretsChangedSince(before)).containsExactly("keys.triage-bot.secret", "providers.openai.apiKey");
+    assertThat(after.secretsChangedSince(before)).containsExactly("keys.triage-bot.secret", "providers.openai.apiKey",
+        "providers.openai.credentials.0.key");
     assertThat(of(YAML.replace("pg-password-123", "pg-password-456")).secretsChangedSince(before)).containsExactly("storage");
   }
 

@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-/** The prompt template library in SQLite or PostgreSQL (table {@code prompt_templates}, migration V33). */
+/** The prompt template library in SQLite or PostgreSQL (table {@code prompt_templates}, migration V31.5). */
 public final class SqlTemplateStore implements TemplateStore {
 
   private static final String COLUMNS = "name, workload_class, description, body, expected_output_tokens, created_at_ns, created_by";
