@@ -60,6 +60,8 @@ public final class KafkaLedgerStream implements LedgerWriter {
   private final AtomicLong spooled = new AtomicLong();
   private volatile boolean closing;
   private volatile long lastFailureNanos;
+  /** When the spool directory is next looked at while nothing failed (it may hold an earlier run's rows). */
+  private volatile long nextLookNanos;
 
   /**
    * @param producer where rows go; a {@code MockProducer} in tests
@@ -76,6 +78,7 @@ public final class KafkaLedgerStream implements LedgerWriter {
     this.retryInterval = retryInterval;
     this.nanoTime = nanoTime;
     this.lastFailureNanos = nanoTime.getAsLong() - retryInterval.toNanos();
+    this.nextLookNanos = nanoTime.getAsLong();
     this.sender = Thread.ofPlatform().daemon().name("tollgate-ledger-kafka").start(this::run);
   }
 
@@ -173,7 +176,7 @@ public final class KafkaLedgerStream implements LedgerWriter {
           for (UsageRecord r : batch) send(r);
           batch.clear();
         }
-        if (queue.isEmpty()) replayIfDue();
+        replayIfDue();
       } catch (InterruptedException e) {
         break;
       } catch (RuntimeException e) {
@@ -208,6 +211,7 @@ public final class KafkaLedgerStream implements LedgerWriter {
       log.warn("Kafka did not take ledger row {} ({}); spooling rows until it does", r.id(), error.getMessage());
     }
     lastFailureNanos = nanoTime.getAsLong();
+    nextLookNanos = lastFailureNanos;
     toSpool(List.of(r));
   }
 
@@ -230,9 +234,15 @@ public final class KafkaLedgerStream implements LedgerWriter {
     }
   }
 
-  /** Replays the spool once the last failure is {@code retryInterval} old: sealed segments first, then the open one. */
-  void replayIfDue() {
-    if (nanoTime.getAsLong() - lastFailureNanos < retryInterval.toNanos()) return;
+  /**
+   * Replays the spool once the last failure is {@code retryInterval} old: sealed segments first, then
+   * the open one. With nothing spooled the directory is listed once per {@code retryInterval}, not on
+   * every batch.
+   */
+  private void replayIfDue() {
+    long now = nanoTime.getAsLong();
+    if (now - lastFailureNanos < retryInterval.toNanos() || now - nextLookNanos < 0) return;
+    nextLookNanos = now + retryInterval.toNanos();
     try {
       if (spool.openRows() > 0) spool.seal();
       for (Path segment : spool.replayable()) {
