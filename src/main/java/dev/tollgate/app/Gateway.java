@@ -54,6 +54,10 @@ public final class Gateway implements AutoCloseable {
 
   private final Vertx vertx;
   private final Storage storage;
+  /** The copy of the ledger produced to Kafka ({@code ledger.stream}); null when not configured. */
+  private final dev.tollgate.store.kafka.KafkaLedgerStream ledgerStream;
+  /** Where finished requests go: the database, and the stream's copy when there is one. */
+  private final dev.tollgate.port.LedgerWriter ledgerRows;
   private final KeyService keys;
   private final Providers providers;
   private final GatewayMetrics metrics;
@@ -78,10 +82,15 @@ public final class Gateway implements AutoCloseable {
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger);
+    this.ledgerStream = ledger.stream() == null ? null : dev.tollgate.store.kafka.KafkaLedgerStream.open(ledger.stream(),
+        (ledger.spoolDir() != null ? ledger.spoolDir() : java.nio.file.Path.of("data", "spool")).resolve("kafka"));
+    this.ledgerRows = ledgerStream == null ? storage.ledgerWriter()
+        : new dev.tollgate.store.kafka.TeeLedgerWriter(storage.ledgerWriter(), ledgerStream);
     this.keys = new KeyService(storage.keyStore(), clock);
     // Long texts sent again (system prompts, an agent's growing conversation) are counted once.
     TokenCounter tokens = new RememberingTokenCounter(new JtokkitTokenCounter(), 4_000_000);
     this.metrics = new GatewayMetrics(storage::ledgerWriter);
+    if (ledgerStream != null) metrics.ledgerStream(ledgerStream::produced, ledgerStream::failed, ledgerStream::spooled);
     this.providers = new Providers(vertx, tokens, new dev.tollgate.provider.shared.ProviderContext(clock, metrics));
     this.breakers = new dev.tollgate.pipeline.call.CircuitBreakers(clock, metrics);
     this.counters = CounterStores.open(vertx, initial);
@@ -113,7 +122,7 @@ public final class Gateway implements AutoCloseable {
     }, keys::resume);
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(storage.ledgerWriter(), List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
+        new Record(ledgerRows, List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
         retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
@@ -352,6 +361,7 @@ public final class Gateway implements AutoCloseable {
     }
     providers.closeAll();
     counters.close();
+    if (ledgerStream != null) ledgerStream.close();
     storage.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);

@@ -49,7 +49,8 @@ public final class ConfigLoader {
       "timeout");
   private static final List<String> ORG_KEYS = List.of("name", "time_zone", "budgets");
   private static final List<String> LEDGER_KEYS = List.of("durability", "batch_size", "flush_interval", "queue_capacity",
-      "commit_timeout", "spool_dir");
+      "commit_timeout", "spool_dir", "stream");
+  private static final List<String> LEDGER_STREAM_KEYS = List.of("kafka", "compression", "queue_capacity");
   private static final List<String> DURABILITY = List.of(LedgerConfig.BATCHED, LedgerConfig.STRICT);
   /** Where the ledger spool goes when {@code ledger.spool_dir} is absent and the storage is not a SQLite file. */
   public static final String DEFAULT_SPOOL_DIR = "data/spool";
@@ -424,8 +425,29 @@ public final class ConfigLoader {
     } catch (InvalidPathException e) {
       s.error("spool_dir", "is not a valid directory path: " + e.getReason());
     }
+    LedgerStreamConfig stream = s.present("stream") ? ledgerStream(s.section("stream", LEDGER_STREAM_KEYS)) : null;
     if (batch == null || capacity == null) return null;
-    return new LedgerConfig(durability, batch.intValue(), flush, capacity.intValue(), commitTimeout, spoolDir);
+    return new LedgerConfig(durability, batch.intValue(), flush, capacity.intValue(), commitTimeout, spoolDir, stream);
+  }
+
+  /** {@code ledger.stream}: only Kafka so far, so {@code kafka} is required. */
+  private static LedgerStreamConfig ledgerStream(Section s) {
+    String url = s.requiredText("kafka", "kafka://host:port[,host:port…]/topic");
+    String[] parsed = null;
+    if (url != null) {
+      try {
+        parsed = LedgerStreamConfig.parseUrl(url);
+      } catch (IllegalArgumentException e) {
+        s.error("kafka", e.getMessage());
+      }
+    }
+    String compression = s.text("compression", LedgerStreamConfig.DEFAULT_COMPRESSION);
+    if (compression != null && !LedgerStreamConfig.COMPRESSIONS.contains(compression)) {
+      s.error("compression", "unknown compression '" + compression + "'; available: " + String.join(", ", LedgerStreamConfig.COMPRESSIONS));
+    }
+    Long capacity = s.whole("queue_capacity", 1, 100_000_000, LedgerStreamConfig.DEFAULT_QUEUE_CAPACITY);
+    if (parsed == null || capacity == null) return null;
+    return new LedgerStreamConfig(parsed[0], parsed[1], compression, capacity.intValue());
   }
 
   private static Path resolve(ParseContext ctx, String file) {

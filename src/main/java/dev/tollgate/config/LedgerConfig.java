@@ -15,9 +15,16 @@ import java.time.Duration;
  * @param commitTimeout the longest a commit may take before its batch goes to the spool instead (1s)
  * @param spoolDir where rows go when the database is down or slow; null in {@link #defaults()} only,
  *     meaning "next to the SQLite file, else {@code data/spool}" — the loader always resolves it
+ * @param stream a copy of every row produced to Kafka ({@code ledger.stream}); null when not configured
  */
 public record LedgerConfig(String durability, int batchSize, Duration flushInterval, int queueCapacity,
-    Duration commitTimeout, Path spoolDir) {
+    Duration commitTimeout, Path spoolDir, LedgerStreamConfig stream) {
+
+  /** Without a stream: rows go to the database only. */
+  public LedgerConfig(String durability, int batchSize, Duration flushInterval, int queueCapacity,
+      Duration commitTimeout, Path spoolDir) {
+    this(durability, batchSize, flushInterval, queueCapacity, commitTimeout, spoolDir, null);
+  }
 
   public static final String BATCHED = "batched";
   public static final String STRICT = "strict";
@@ -31,10 +38,10 @@ public record LedgerConfig(String durability, int batchSize, Duration flushInter
   }
 
   public LedgerConfig withSpoolDir(Path dir) {
-    return new LedgerConfig(durability, batchSize, flushInterval, queueCapacity, commitTimeout, dir);
+    return new LedgerConfig(durability, batchSize, flushInterval, queueCapacity, commitTimeout, dir, stream);
   }
 
   public LedgerConfig withDurability(String mode) {
-    return new LedgerConfig(mode, batchSize, flushInterval, queueCapacity, commitTimeout, spoolDir);
+    return new LedgerConfig(mode, batchSize, flushInterval, queueCapacity, commitTimeout, spoolDir, stream);
   }
 }

@@ -53,6 +53,23 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
         .description("Answers held by the response cache").register(registry);
   }
 
+  /** Counters of the ledger stream ({@code ledger.stream}), registered only when one is configured. */
+  public void ledgerStream(java.util.function.LongSupplier produced, java.util.function.LongSupplier failed,
+      java.util.function.LongSupplier spooled) {
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_ledger_stream_produced_rows", produced, LongSupplierValue::of)
+        .description("Ledger rows the stream's broker acknowledged, replays included").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_ledger_stream_failed_sends", failed, LongSupplierValue::of)
+        .description("Ledger rows the stream's broker did not take (each then spooled)").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_ledger_stream_spooled_rows", spooled, LongSupplierValue::of)
+        .description("Ledger rows written to the stream's local spool for a later replay").register(registry);
+  }
+
+  private static final class LongSupplierValue {
+    static double of(java.util.function.LongSupplier s) {
+      return s.getAsLong();
+    }
+  }
+
   private record Meters(Counter requests, Counter input, Counter cached, Counter output, Counter costNanos) {}
 
   @Override
