@@ -89,7 +89,8 @@ public final class SpoolFormat {
       g.writeStringField("template", eff.template());
       g.writeStringField("prompt_hash", eff.promptHash());
       g.writeStringField("prefix_hash", eff.prefixHash());
-      if (eff.maxTokens() != null) g.writeNumberField("max_tokens", eff.maxTokens());
+      if (eff.maxTokens() == null) g.writeNullField("max_tokens");
+      else g.writeNumberField("max_tokens", eff.maxTokens());
       g.writeEndObject();
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode ledger row " + r.id() + " for the spool", e);

@@ -82,7 +82,7 @@ class KafkaLedgerStreamTest {
         "requested_model", "served_model", "tier", "route_reason", "input_tokens", "cached_input_tokens",
         "cache_write_tokens", "output_tokens", "reasoning_tokens", "cost_nanos", "status", "error_code", "http_status",
         "latency_ms", "ttft_ms", "exception_id", "cache_hit", "usage_estimated", "stream", "class_reason", "attempts",
-        "guard_findings");
+        "guard_findings", "cost_saved_nanos", "template", "prompt_hash", "prefix_hash", "max_tokens");
     assertThat(first.get("id").asText()).isEqualTo("req-1");
     assertThat(first.get("started_at").asText()).isEqualTo("2026-11-01T09:30:00.123456789Z");
     assertThat(first.get("cost_nanos").asLong()).isEqualTo(123_456_789_012L);
