@@ -1,11 +1,11 @@
 package dev.tollgate.http.anthropic;
 
 import dev.tollgate.pipeline.ClientChannel;
+import dev.tollgate.pipeline.ForwardingChannel;
 import dev.tollgate.pipeline.GatewayError;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
 
 /**
  * The client connection of an Anthropic-protocol request: the pipeline answers in the OpenAI wire
@@ -13,9 +13,8 @@ import java.util.concurrent.Executor;
  * error in Anthropic's shape with the gateway's status. Headers (request id, cost, routed model)
  * pass through unchanged.
  */
-public final class AnthropicChannel implements ClientChannel {
+public final class AnthropicChannel extends ForwardingChannel {
 
-  private final ClientChannel transport;
   private final String requestId;
   private AnthropicEvents events;
 
@@ -23,24 +22,19 @@ public final class AnthropicChannel implements ClientChannel {
    * @param transport the raw connection; its own {@code sendError} is never used (it speaks OpenAI)
    */
   public AnthropicChannel(ClientChannel transport, String requestId) {
-    this.transport = transport;
+    super(transport);
     this.requestId = requestId;
   }
 
   @Override
   public void sendError(GatewayError error) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("content-type", "application/json");
-    headers.put("x-tollgate-error-code", error.kind().code());
-    Object retryAfter = error.details().get("retry_after_seconds");
-    if (retryAfter != null) headers.put("retry-after", String.valueOf(retryAfter));
-    transport.sendBody(error.httpStatus(), headers, AnthropicErrors.body(error, requestId));
+    AnthropicErrors.send(next, error, requestId);
   }
 
   @Override
   public void sendBody(int status, Map<String, String> headers, byte[] body) {
     if (status < 200 || status >= 300) {
-      transport.sendBody(status, headers, body);
+      next.sendBody(status, headers, body);
       return;
     }
     byte[] message;
@@ -54,53 +48,28 @@ public final class AnthropicChannel implements ClientChannel {
     }
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put("content-type", "application/json");
-    transport.sendBody(status, h, message);
+    next.sendBody(status, h, message);
   }
 
   @Override
   public void startStream(int status, Map<String, String> headers) {
     events = new AnthropicEvents();
-    transport.startStream(status, headers);
+    next.startStream(status, headers);
   }
 
   @Override
   public void write(byte[] data) {
     if (events == null) return;
     byte[] out = events.accept(data);
-    if (out.length > 0) transport.write(out);
+    if (out.length > 0) next.write(out);
   }
 
   @Override
   public void end() {
     if (events != null) {
       byte[] out = events.end();
-      if (out.length > 0) transport.write(out);
+      if (out.length > 0) next.write(out);
     }
-    transport.end();
-  }
-
-  @Override
-  public boolean started() {
-    return transport.started();
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return transport.writeQueueFull();
-  }
-
-  @Override
-  public void onDrain(Runnable action) {
-    transport.onDrain(action);
-  }
-
-  @Override
-  public void onClose(Runnable action) {
-    transport.onClose(action);
-  }
-
-  @Override
-  public Executor loop() {
-    return transport.loop();
+    next.end();
   }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.http.anthropic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.pipeline.ClientChannel;
 import dev.tollgate.pipeline.GatewayError;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -63,5 +64,18 @@ final class AnthropicErrors {
   /** The same error as an SSE {@code error} event, for a stream that has already started. */
   static byte[] event(ObjectNode errorNode) {
     return ("event: error\ndata: " + errorNode + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Answers with the gateway's error in Anthropic's shape and the gateway's status, naming the error
+   * code in a header and, for a rate limit, when to retry.
+   */
+  static void send(ClientChannel transport, GatewayError error, String requestId) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("x-tollgate-error-code", error.kind().code());
+    Object retryAfter = error.details().get("retry_after_seconds");
+    if (retryAfter != null) headers.put("retry-after", String.valueOf(retryAfter));
+    transport.sendBody(error.httpStatus(), headers, body(error, requestId));
   }
 }

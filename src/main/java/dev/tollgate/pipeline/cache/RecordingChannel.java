@@ -3,6 +3,7 @@ package dev.tollgate.pipeline.cache;
 import dev.tollgate.domain.usage.RequestStatus;
 import dev.tollgate.pipeline.ClientChannel;
 import dev.tollgate.pipeline.Exchange;
+import dev.tollgate.pipeline.ForwardingChannel;
 import dev.tollgate.pipeline.GatewayError;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,8 @@ import java.util.function.Consumer;
  * a 200 body, or every write of a stream that ended without error. Errors, refusals, cut streams
  * and answers larger than {@code maxBytes} are never kept.
  */
-final class RecordingChannel implements ClientChannel {
+final class RecordingChannel extends ForwardingChannel {
 
-  private final ClientChannel client;
   private final Exchange x;
   private final long maxBytes;
   private final Consumer<CachedAnswer> store;
@@ -26,7 +26,7 @@ final class RecordingChannel implements ClientChannel {
   private long bytes;
 
   RecordingChannel(ClientChannel client, Exchange x, long maxBytes, Consumer<CachedAnswer> store) {
-    this.client = client;
+    super(client);
     this.x = x;
     this.maxBytes = maxBytes;
     this.store = store;
@@ -35,7 +35,7 @@ final class RecordingChannel implements ClientChannel {
   @Override
   public void sendError(GatewayError error) {
     spoiled = true;
-    client.sendError(error);
+    next.sendError(error);
   }
 
   @Override
@@ -43,14 +43,14 @@ final class RecordingChannel implements ClientChannel {
     if (status == 200 && succeeded() && body.length <= maxBytes) {
       store.accept(new CachedAnswer(false, List.of(), body.clone(), x.usage()));
     }
-    client.sendBody(status, headers, body);
+    next.sendBody(status, headers, body);
   }
 
   @Override
   public void startStream(int status, Map<String, String> headers) {
     streaming = status == 200;
     spoiled |= !streaming;
-    client.startStream(status, headers);
+    next.startStream(status, headers);
   }
 
   @Override
@@ -64,42 +64,17 @@ final class RecordingChannel implements ClientChannel {
         chunks.add(data.clone());
       }
     }
-    client.write(data);
+    next.write(data);
   }
 
   @Override
   public void end() {
     // A stream cut upstream or refused midway has failed the exchange before its last write.
     if (streaming && !spoiled && succeeded()) store.accept(new CachedAnswer(true, chunks, null, x.usage()));
-    client.end();
+    next.end();
   }
 
   private boolean succeeded() {
     return x.error() == null && x.status() == RequestStatus.OK;
-  }
-
-  @Override
-  public boolean started() {
-    return client.started();
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return client.writeQueueFull();
-  }
-
-  @Override
-  public void onDrain(Runnable action) {
-    client.onDrain(action);
-  }
-
-  @Override
-  public void onClose(Runnable action) {
-    client.onClose(action);
-  }
-
-  @Override
-  public java.util.concurrent.Executor loop() {
-    return client.loop();
   }
 }
