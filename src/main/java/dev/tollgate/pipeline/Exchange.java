@@ -118,6 +118,8 @@ public final class Exchange {
   }
 
   /** Prompt tokens, counted once on first use (classification rules and admission both need them). */
+  public boolean promptTokensKnown() { return promptTokens >= 0; }
+
   public long promptTokens(java.util.function.LongSupplier count) {
     if (promptTokens < 0) promptTokens = count.getAsLong();
     return promptTokens;

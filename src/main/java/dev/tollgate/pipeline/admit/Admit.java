@@ -54,6 +54,7 @@ public final class Admit implements Stage {
 
   private final CounterStore counters;
   private final PromptEstimator estimator;
+  private final PromptEstimator bound = new PromptEstimator(new dev.tollgate.tokens.Utf8LengthBound());
   private final BudgetNotifier notifier;
   private final Clock clock;
 
@@ -72,9 +73,17 @@ public final class Admit implements Stage {
     Instant now = clock.instant();
     List<BudgetBook.Match> matches = book.matching(x.attribution(), x.key().name(), now);
     if (matches.isEmpty() && (cls == null || cls.maxCost() == null)) return Decision.CONTINUE;
+    // Tokenizing a long prompt costs far more than the rest of admission. Reserve a provable upper
+    // bound instead, and count exactly only where the bound would decide something (see Estimate).
+    return admit(x, matches, x.promptTokensKnown() ? Estimate.exact(worstCase(x, x.route()))
+        : Estimate.bounded(boundCase(x, x.route()), () -> worstCase(x, x.route())));
+  }
 
-    Consumption worst = worstCase(x, x.route());
+  private Decision admit(Exchange x, List<BudgetBook.Match> matches, Estimate estimate) {
+    var cls = x.workloadClass();
+    Consumption worst = estimate.reserved();
     if (cls != null && cls.maxCost() != null && worst.nanos() > cls.maxCost().nanos()) {
+      if (estimate.isBound()) return admit(x, matches, estimate.exactly());
       return Decision.stop(Refusals.classCap(cls, worst.nanos(), x));
     }
     if (matches.isEmpty()) return Decision.CONTINUE;
@@ -85,6 +94,7 @@ public final class Admit implements Stage {
       if (b.window().kind() != WindowKind.REQUEST) {
         counted.add(m);
       } else if (b.unit().of(worst) > b.limit()) {
+        if (estimate.isBound()) return admit(x, matches, estimate.exactly());
         if (b.hard()) return Decision.stop(Refusals.perRequest(m, b.unit().of(worst), x));
         downgrade |= b.action() == BudgetAction.DOWNGRADE;
       }
@@ -94,12 +104,20 @@ public final class Admit implements Stage {
       Budget b = m.budget();
       claims.add(new Claim(Counter.of(m), b.unit().of(worst), b.hard() ? b.limit() : CounterStore.UNLIMITED));
     }
+    Instant now = clock.instant();
     var pending = counters.reserve(x.requestId(), claims, now, now.plus(x.state().admission().holdTtl())).toCompletableFuture();
     boolean downgradeByRequestCap = downgrade;
-    if (pending.isDone() && !pending.isCompletedExceptionally()) return decide(x, pending.join(), counted, claims, downgradeByRequestCap);
+    if (pending.isDone() && !pending.isCompletedExceptionally()) {
+      return decide(x, pending.join(), matches, counted, claims, downgradeByRequestCap, estimate);
+    }
     // A counter store that cannot answer (e.g. Redis down, fail_closed) admits nothing: 503, never an unchecked request.
     return Decision.later(pending.handle((outcome, e) -> e != null ? countersUnavailable(x)
-        : decide(x, outcome, counted, claims, downgradeByRequestCap)));
+        : decide(x, outcome, matches, counted, claims, downgradeByRequestCap, estimate)).thenCompose(Admit::settled));
+  }
+
+  /** A decision as a stage to wait on, so that a later decision made inside a later one is waited for too. */
+  private static java.util.concurrent.CompletionStage<Decision> settled(Decision d) {
+    return d instanceof Decision.Later later ? later.decision() : java.util.concurrent.CompletableFuture.completedFuture(d);
   }
 
   private static Decision countersUnavailable(Exchange x) {
@@ -109,8 +127,11 @@ public final class Admit implements Stage {
             + " (request id " + x.requestId() + ")."));
   }
 
-  private Decision decide(Exchange x, Outcome outcome, List<BudgetBook.Match> counted, List<Claim> claims, boolean downgrade) {
+  private Decision decide(Exchange x, Outcome outcome, List<BudgetBook.Match> matches, List<BudgetBook.Match> counted,
+      List<Claim> claims, boolean downgrade, Estimate estimate) {
     if (outcome instanceof Outcome.Denied denied) {
+      // Nothing was reserved. The bound did not fit; the exact count may.
+      if (estimate.isBound()) return admit(x, matches, estimate.exactly());
       BudgetBook.Match m = counted.get(denied.claimIndex());
       var exception = headroomException(x, m.budget().unit());
       if (exception != null) return withException(x, exception, counted, claims, downgrade, denied);
@@ -120,7 +141,11 @@ public final class Admit implements Stage {
     x.budgetHold(new BudgetHold(counted, claims, before));
     for (int i = 0; i < counted.size(); i++) {
       Budget b = counted.get(i).budget();
-      if (b.action() == BudgetAction.DOWNGRADE && before.get(i).total() + claims.get(i).amount() > b.limit()) downgrade = true;
+      // Whether the request would exceed is judged on its exact worst case, not on the bound it reserved.
+      if (b.action() == BudgetAction.DOWNGRADE && before.get(i).total() + claims.get(i).amount() > b.limit()
+          && before.get(i).total() + b.unit().of(estimate.precise()) > b.limit()) {
+        downgrade = true;
+      }
     }
     if (downgrade) downgrade(x);
     headroomHeaders(x, counted, claims, before);
@@ -257,6 +282,19 @@ public final class Admit implements Stage {
     var policy = x.state().admission();
     long prompt = x.promptTokens(() -> estimator.promptTokens(route.upstream(), x.body()));
     if (!openAiTokenizer(route.upstream())) prompt = prompt * policy.safetyPercent() / 100;
+    return withOutput(x, route, prompt);
+  }
+
+  /**
+   * At least {@link #worstCase}, without tokenizing: the prompt's UTF-8 length bounds its tokens for
+   * any byte-level tokenizer, so no safety margin is added for vendors whose tokenizer is not public.
+   */
+  Consumption boundCase(Exchange x, ModelRoute route) {
+    return withOutput(x, route, bound.promptTokens(route.upstream(), x.body()));
+  }
+
+  private Consumption withOutput(Exchange x, ModelRoute route, long prompt) {
+    var policy = x.state().admission();
     long output = requestedMaxOutput(x);
     if (x.endpoint() == dev.tollgate.pipeline.Endpoint.EMBEDDINGS) output = 0; // an embedding has no output tokens
     else if (output <= 0) output = route.maxOutputTokens() != null ? route.maxOutputTokens() : policy.defaultOutputTokens();
