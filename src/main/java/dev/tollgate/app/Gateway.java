@@ -69,6 +69,9 @@ public final class Gateway implements AutoCloseable {
   private final ExceptionService exceptions;
   private final dev.tollgate.service.WorkloadClassService workloadClasses;
   private final dev.tollgate.service.AlertService alerts;
+  /** The access log is written off the event loops: a line per request is I/O. */
+  private final dev.tollgate.metrics.BackgroundObserver accessLog =
+      new dev.tollgate.metrics.BackgroundObserver("tollgate-access-log", new dev.tollgate.metrics.AccessLog(), 65_536);
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -122,7 +125,7 @@ public final class Gateway implements AutoCloseable {
     }, keys::resume);
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(ledgerRows, List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
+        new Record(ledgerRows, List.of(metrics, alerts, accessLog)), breakers,
         retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
@@ -360,6 +363,7 @@ public final class Gateway implements AutoCloseable {
       log.warn("HTTP server did not stop cleanly: {}", e.toString());
     }
     providers.closeAll();
+    accessLog.close();
     counters.close();
     if (ledgerStream != null) ledgerStream.close();
     storage.close();
