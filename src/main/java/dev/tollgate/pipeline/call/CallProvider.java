@@ -244,15 +244,11 @@ public final class CallProvider {
     }
 
     void start() {
-      ObjectNode upstreamBody = x.body().deepCopy();
-      upstreamBody.put("model", route.upstream());
       // Only chat completions need asking for usage; a Responses stream reports it in response.completed.
-      if (x.stream() && x.endpoint() == dev.tollgate.pipeline.Endpoint.CHAT_COMPLETIONS) {
-        upstreamBody.withObject("/stream_options").put("include_usage", true);
-      }
+      boolean askForUsage = x.stream() && x.endpoint() == dev.tollgate.pipeline.Endpoint.CHAT_COMPLETIONS;
       byte[] bytes;
       try {
-        bytes = JSON.writeValueAsBytes(upstreamBody);
+        bytes = UpstreamBody.encode(x.body(), route.upstream(), askForUsage, x.rawBody() == null ? 0 : x.rawBody().length);
       } catch (IOException e) {
         fail(GatewayError.of(ErrorKind.INTERNAL, "The request could not be encoded for the provider."));
         return;
@@ -373,7 +369,7 @@ public final class CallProvider {
         byte[] bytes = body.toByteArray();
         x.ttftMs(x.elapsedMs(System.nanoTime()));
         try {
-          TokenUsage usage = OpenAiUsage.parse(JSON.readTree(bytes).get("usage"));
+          TokenUsage usage = OpenAiUsage.find(bytes);
           if (usage != null) x.usage(usage, false);
         } catch (IOException e) {
           // An unreadable body is still the provider's answer: relay it, estimate the usage.

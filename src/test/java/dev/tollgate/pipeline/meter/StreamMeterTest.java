@@ -137,4 +137,16 @@ class StreamMeterTest {
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
+
+  @Test
+  void theUsageOfAWholeAnswerIsFoundWithoutReadingTheRest() throws Exception {
+    String answer = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"usage: none\"}}],\"usage\":{\"prompt_tokens\":8,"
+        + "\"completion_tokens\":3,\"completion_tokens_details\":{\"reasoning_tokens\":2}},\"system_fingerprint\":null}";
+    var usage = OpenAiUsage.find(bytes(answer));
+    assertThat(usage.inputTokens()).isEqualTo(8);
+    assertThat(usage.reasoningTokens()).isEqualTo(2);
+    assertThat(OpenAiUsage.find(bytes("{\"id\":\"x\"}"))).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiUsage.find(bytes(answer.substring(0, answer.length() - 5))))
+        .isInstanceOf(java.io.IOException.class);
+  }
 }
