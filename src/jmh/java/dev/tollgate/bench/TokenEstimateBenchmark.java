@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.pipeline.PromptEstimator;
 import dev.tollgate.tokens.JtokkitTokenCounter;
 import dev.tollgate.tokens.RememberingTokenCounter;
+import dev.tollgate.tokens.Utf8LengthBound;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,7 +20,9 @@ import org.openjdk.jmh.annotations.State;
  * event loop. Target (issue 11): an 8 KB prompt in under 50 µs. gpt-4o-mini is counted with
  * o200k_base, any other model with cl100k_base. {@code counter=jtokkit} tokenizes every time (a prompt
  * never seen before); {@code counter=remembering} is what the gateway runs, here with the same
- * messages on every call (a repeated system prompt, a conversation resent with each turn).
+ * messages on every call (a repeated system prompt, a conversation resent with each turn);
+ * {@code counter=bound} is what admission reserves first — the UTF-8 length of the texts, an upper
+ * bound on any byte-level tokenizer's count — with the exact count only where the bound would refuse.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,7 +35,7 @@ public class TokenEstimateBenchmark {
   @Param({"gpt-4o-mini", "claude-sonnet-4-5"})
   String model;
 
-  @Param({"jtokkit", "remembering"})
+  @Param({"jtokkit", "remembering", "bound"})
   String counter;
 
   private PromptEstimator estimator;
@@ -41,7 +44,11 @@ public class TokenEstimateBenchmark {
   @Setup
   public void setUp() {
     JtokkitTokenCounter jtokkit = new JtokkitTokenCounter();
-    estimator = new PromptEstimator(counter.equals("jtokkit") ? jtokkit : new RememberingTokenCounter(jtokkit, 4_000_000));
+    estimator = new PromptEstimator(switch (counter) {
+      case "jtokkit" -> jtokkit;
+      case "bound" -> new Utf8LengthBound();
+      default -> new RememberingTokenCounter(jtokkit, 4_000_000);
+    });
     request = Fixtures.json(body);
   }
 
