@@ -93,14 +93,14 @@ public final class Adoption {
    */
   public static Report of(List<LedgerFacts> rows, List<Workflow> workflows, Instant from, Instant to, ZoneId zone) {
     List<LedgerFacts> inPeriod = rows.stream().filter(r -> !r.startedAt().isBefore(from) && r.startedAt().isBefore(to)).toList();
-    Figures total = figures(inPeriod, rows, workflows, from, to, zone, w -> true);
+    Figures total = figures(inPeriod, rows, inPeriod, workflows, from, to, zone, w -> true);
     Set<String> teamNames = new TreeSet<>();
     for (LedgerFacts r : inPeriod) if (r.team() != null) teamNames.add(r.team());
     for (Workflow w : workflows) if (w.team() != null) teamNames.add(w.team());
     List<Team> teams = new ArrayList<>();
     for (String t : teamNames) {
       teams.add(new Team(t, figures(inPeriod.stream().filter(r -> t.equals(r.team())).toList(),
-          rows.stream().filter(r -> t.equals(r.team())).toList(), workflows, from, to, zone, w -> t.equals(w.team()))));
+          rows.stream().filter(r -> t.equals(r.team())).toList(), inPeriod, workflows, from, to, zone, w -> t.equals(w.team()))));
     }
     Map<String, Set<String>> teamsOf = new TreeMap<>();
     for (LedgerFacts r : inPeriod) {
@@ -114,15 +114,20 @@ public final class Adoption {
       for (LedgerFacts r : mine) if (r.ok()) days.add(day(r, zone));
       e.getValue().remove("");
       people.add(new Person(user, e.getValue(), days.size(), figures(mine, rows.stream().filter(r -> user.equals(r.user())).toList(),
-          workflows, from, to, zone, w -> user.equals(w.owner()))));
+          inPeriod, workflows, from, to, zone, w -> user.equals(w.owner()))));
     }
     people.sort((a, b) -> b.figures().activeRequests() != a.figures().activeRequests()
         ? Long.compare(b.figures().activeRequests(), a.figures().activeRequests()) : a.user().compareTo(b.user()));
     return new Report(total, teams, people, dailyActive(inPeriod, from, to, zone));
   }
 
-  private static Figures figures(List<LedgerFacts> period, List<LedgerFacts> all, List<Workflow> workflows, Instant from,
-      Instant to, ZoneId zone, java.util.function.Predicate<Workflow> builtHere) {
+  /**
+   * @param period the scope's rows in the period
+   * @param all the scope's rows from 30 days before {@code to}
+   * @param selection every row of the report in the period: who used a workflow is seen across scopes
+   */
+  private static Figures figures(List<LedgerFacts> period, List<LedgerFacts> all, List<LedgerFacts> selection,
+      List<Workflow> workflows, Instant from, Instant to, ZoneId zone, java.util.function.Predicate<Workflow> builtHere) {
     Set<String> active = new HashSet<>();
     long activeRequests = 0;
     long okRequests = 0;
@@ -140,7 +145,6 @@ public final class Adoption {
       promptTokens += r.usage().inputTokens();
       if (r.conversation() != null) perConversation.merge(r.conversation(), 1L, Long::sum);
       if (r.agent() != null) agentUsers.computeIfAbsent(r.agent(), a -> new HashSet<>()).add(Objects.toString(r.user(), ""));
-      if (r.workflow() != null && r.user() != null) workflowUsers.computeIfAbsent(r.workflow(), w -> new HashSet<>()).add(r.user());
       for (Feature f : Feature.values()) {
         if (!f.usedBy(r)) continue;
         featureRequests.merge(f, 1L, Long::sum);
@@ -149,6 +153,11 @@ public final class Adoption {
       if (r.user() == null) continue;
       active.add(r.user());
       activeRequests++;
+    }
+    for (LedgerFacts r : selection) {
+      if (r.ok() && r.workflow() != null && r.user() != null) {
+        workflowUsers.computeIfAbsent(r.workflow(), w -> new HashSet<>()).add(r.user());
+      }
     }
     Map<Feature, FeatureUse> features = new EnumMap<>(Feature.class);
     for (Feature f : Feature.values()) {
