@@ -95,6 +95,15 @@ class CounterfactualTest {
   }
 
   @Test
+  void theSavingsReportSwitchesPrivateBoundCallsToPrivateModelsOnlyLikeTheCounterfactual() {
+    Savings.Report s = Savings.of(List.of(PII_ON_VAULT, row("8", "research", "cy", "secure", "big", "requested", null, 1000, 1000,
+        40_000_000L, false)), prices());
+    assertThat(s.switching()).extracting(Savings.Switch::cheapestModel).containsExactlyInAnyOrder("vault", "mini");
+    assertThat(s.switching()).filteredOn(w -> w.cheapestModel().equals("vault")).singleElement()
+        .satisfies(w -> assertThat(w.saving()).isEqualTo(Money.ZERO));
+  }
+
+  @Test
   void theLargestPossibleSavingComesFirst() {
     Counterfactual.Report report = Counterfactual.of(List.of(ON_MINI, PII_ON_VAULT, ON_BIG), prices(),
         List.of(Counterfactual.Dimension.USER));
