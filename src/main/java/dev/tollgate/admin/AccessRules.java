@@ -180,7 +180,11 @@ public final class AccessRules {
       // The efficiency reports: a team lead's too, narrowed to their team by the usage filter (team=).
       rule("GET", "/admin/v1/reports/efficiency", USAGE_FILTER, READERS_BY_TEAM),
       rule("GET", "/admin/v1/reports/prompt-caching", USAGE_FILTER, READERS_BY_TEAM),
-      rule("GET", "/admin/v1/reports/savings", USAGE_FILTER, READERS_BY_TEAM));
+      rule("GET", "/admin/v1/reports/savings", USAGE_FILTER, READERS_BY_TEAM),
+      // "A cheaper model was allowed": a member's own requests too (user= forced), as on their usage page.
+      rule("GET", "/admin/v1/reports/counterfactual", USAGE_FILTER, USAGE_READERS),
+      // Adoption per person and team: a team lead's own team (team= forced).
+      rule("GET", "/admin/v1/reports/adoption", USAGE_FILTER, READERS_BY_TEAM));
 
   static {
     Set<String> seen = new HashSet<>();

@@ -47,6 +47,8 @@ public final class AdminApi {
   private final AlertsHandler alerts;
   private final TemplatesHandler templates;
   private final ReportsEfficiencyHandler reportsEfficiency;
+  private final ReportsCounterfactualHandler reportsCounterfactual;
+  private final ReportsAdoptionHandler reportsAdoption;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
@@ -80,8 +82,10 @@ public final class AdminApi {
     this.templates = new TemplatesHandler(vertx, new dev.tollgate.report.efficiency.TemplateLibrary(
         new dev.tollgate.store.sql.report.SqlTemplateStore(database), clock), state,
         new dev.tollgate.pipeline.PromptEstimator(new dev.tollgate.tokens.JtokkitTokenCounter()), audit);
-    this.reportsEfficiency = new ReportsEfficiencyHandler(vertx,
-        new dev.tollgate.store.sql.report.SqlEfficiencyLedger(database), config, state, clock);
+    var efficiencyLedger = new dev.tollgate.store.sql.report.SqlEfficiencyLedger(database);
+    this.reportsEfficiency = new ReportsEfficiencyHandler(vertx, efficiencyLedger, config, state, clock);
+    this.reportsCounterfactual = new ReportsCounterfactualHandler(vertx, efficiencyLedger, config, state, clock);
+    this.reportsAdoption = new ReportsAdoptionHandler(vertx, efficiencyLedger, workflowRegistry, config, clock);
   }
 
   public void mount(Router router) {
@@ -156,6 +160,8 @@ public final class AdminApi {
     router.get("/admin/v1/reports/efficiency").handler(reportsEfficiency::efficiency);
     router.get("/admin/v1/reports/prompt-caching").handler(reportsEfficiency::promptCaching);
     router.get("/admin/v1/reports/savings").handler(reportsEfficiency::savings);
+    router.get("/admin/v1/reports/counterfactual").handler(reportsCounterfactual::counterfactual);
+    router.get("/admin/v1/reports/adoption").handler(reportsAdoption::adoption);
     router.route("/admin/v1/*").handler(ctx ->
         AdminJson.error(ctx, 404, "not_found", "No admin route " + ctx.request().method() + " " + ctx.request().path()
             + ". GET /admin/v1/openapi.json lists them."));

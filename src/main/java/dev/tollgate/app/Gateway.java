@@ -125,7 +125,7 @@ public final class Gateway implements AutoCloseable {
     }, keys::resume);
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(ledgerRows, List.of(metrics, alerts, accessLog)), breakers,
+        new Record(ledgerRows, List.of(metrics, alerts, accessLog), requestOutcomes(clock)), breakers,
         retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
@@ -372,5 +372,14 @@ public final class Gateway implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Vert.x did not stop cleanly: {}", e.toString());
     }
+  }
+
+  /** Outcomes reported on requests, written through the admin API's outcome log on a worker thread. */
+  private dev.tollgate.report.RequestOutcomes requestOutcomes(Clock clock) {
+    var log = new dev.tollgate.report.OutcomeLog(new dev.tollgate.store.sql.report.SqlOutcomeStore(storage.database()), clock);
+    return new dev.tollgate.report.RequestOutcomes(log, task -> vertx.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false));
   }
 }

@@ -34,6 +34,7 @@ public final class Exchange {
   private boolean clientAskedForUsage;
   // attribute
   private Attribution attribution = Attribution.EMPTY;
+  private dev.tollgate.domain.outcome.RequestOutcome outcome;
   // classify
   private dev.tollgate.domain.policy.WorkloadClass workloadClass;
   private String classReason;
@@ -108,6 +109,9 @@ public final class Exchange {
 
   public Attribution attribution() { return attribution; }
   public void attribution(Attribution attribution) { this.attribution = attribution; }
+  /** The business outcome the request reports about itself, recorded if it succeeds; or null. */
+  public dev.tollgate.domain.outcome.RequestOutcome outcome() { return outcome; }
+  public void outcome(dev.tollgate.domain.outcome.RequestOutcome outcome) { this.outcome = outcome; }
 
   /** The request's workload class, or null when no class applies. */
   public dev.tollgate.domain.policy.WorkloadClass workloadClass() { return workloadClass; }

@@ -110,6 +110,8 @@ class AccessMatrixTest {
       GET    /admin/v1/reports/efficiency      | Y Y Y N Y
       GET    /admin/v1/reports/prompt-caching  | Y Y Y N Y
       GET    /admin/v1/reports/savings         | Y Y Y N Y
+      GET    /admin/v1/reports/counterfactual  | Y Y Y Y Y
+      GET    /admin/v1/reports/adoption        | Y Y Y N Y
       """;
   static final List<Role> COLUMNS = List.of(Role.ADMIN, Role.FINANCE, Role.TEAM_LEAD, Role.MEMBER, Role.AUDITOR);
 
