@@ -282,8 +282,10 @@ public final class Gateway implements AutoCloseable {
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
     alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
         ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
-        ac.channels().stream().map(c -> (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
-            "slack".equals(c.type()), 1000)).toList());
+        ac.channels().stream().map(c -> "email".equals(c.type())
+            ? (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.EmailChannel(vertx, c.email(), 1000)
+            : (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
+                "slack".equals(c.type()), 1000)).toList());
     var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
     exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),

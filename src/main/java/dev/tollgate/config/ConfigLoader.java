@@ -210,10 +210,15 @@ public final class ConfigLoader {
     List<AlertsConfig.Channel> channels = new java.util.ArrayList<>();
     List<JsonNode> elements = ctx.elements(s.path("channels"), s.raw("channels"));
     for (int i = 0; i < elements.size(); i++) {
-      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i), List.of("type", "url", "secret"));
-      String type = c.requiredText("type", "webhook or slack");
+      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i),
+          List.of("type", "url", "secret", "smtp", "from", "to", "teams", "console_url"));
+      String type = c.requiredText("type", "webhook, slack or email");
+      if ("email".equals(type)) {
+        channels.add(new AlertsConfig.Channel(type, null, null, AlertEmailParser.email(ctx, c)));
+        continue;
+      }
       if (type != null && !type.equals("webhook") && !type.equals("slack")) {
-        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack (email is not in this build)");
+        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack, email");
       }
       String url = c.requiredText("url", "the http(s) address to POST alerts to");
       if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) c.error("url", "must be an http(s) URL");
