@@ -76,9 +76,13 @@ public final class Gateway implements AutoCloseable {
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int port;
   private ConfigWatcher watcher;
+  private final dev.tollgate.tracing.Tracing tracing;
 
-  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
+  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.tracing.Tracing tracing) {
     this.clock = clock;
+    // Tracing is set up once, at start: a reload does not change it.
+    this.tracing = tracing != null ? tracing : dev.tollgate.tracing.Tracing.fromConfig(initial.observability().tracing(), System::getenv);
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger);
@@ -123,7 +127,8 @@ public final class Gateway implements AutoCloseable {
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
         new Record(ledgerRows, List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
-        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
+        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics,
+        tracing.requests());
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
@@ -193,12 +198,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway; throws {@link ConfigException} if the config names a model with no price. */
   public static Gateway start(GatewayConfig config, Clock clock) {
-    return new Gateway(config, clock, null);
+    return new Gateway(config, clock, null, null);
+  }
+
+  /** Starts a gateway whose request spans go to {@code tracing} instead of what the config says (tests). */
+  public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.tracing.Tracing tracing) {
+    return new Gateway(config, clock, null, tracing);
   }
 
   /** Starts a gateway whose retries wait on {@code retryTimer} (tests run them at once and record the waits). */
   public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
-    return new Gateway(config, clock, retryTimer);
+    return new Gateway(config, clock, retryTimer, null);
   }
 
   /** Starts a gateway and reloads it whenever its config file changes. */
@@ -365,6 +375,7 @@ public final class Gateway implements AutoCloseable {
     counters.close();
     if (ledgerStream != null) ledgerStream.close();
     storage.close();
+    tracing.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -56,6 +56,9 @@ public final class Exchange {
   private BudgetHold budgetHold;
   private java.util.List<BudgetCheck> budgetChecks = java.util.List.of();
   private final java.util.Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
+  // tracing (outside the stages)
+  private final java.util.Map<String, String> upstreamHeaders = new java.util.LinkedHashMap<>();
+  private RequestTracing.Trace trace = RequestTracing.Trace.NONE;
   // call provider and meter
   private TokenUsage usage;
   private boolean usageEstimated;
@@ -63,6 +66,8 @@ public final class Exchange {
   private Money cost = Money.ZERO;
   private boolean upstreamCalled;
   private int upstreamCalls;
+  private String responseModel;
+  private java.util.List<String> finishReasons = java.util.List.of();
   // outcome
   private RequestStatus status = RequestStatus.OK;
   private GatewayError error;
@@ -172,6 +177,20 @@ public final class Exchange {
   public void budgetHold(BudgetHold hold) { this.budgetHold = hold; }
   /** Extra headers for the answer (e.g. budget headroom), added by stages before the call. */
   public java.util.Map<String, String> answerHeaders() { return answerHeaders; }
+
+  /** Headers sent with every upstream call of this request (e.g. {@code traceparent}), added outside the stages. */
+  public java.util.Map<String, String> upstreamHeaders() { return upstreamHeaders; }
+  public RequestTracing.Trace trace() { return trace; }
+  public void trace(RequestTracing.Trace t) { this.trace = t; }
+
+  /** The model the provider says answered ({@code model} of its answer), or null when unknown. */
+  public String responseModel() { return responseModel; }
+  /** Why generation stopped, per choice ({@code stop}, {@code length}, {@code tool_calls}…); empty when unknown. */
+  public java.util.List<String> finishReasons() { return finishReasons; }
+  public void answered(String model, java.util.List<String> reasons) {
+    this.responseModel = model;
+    this.finishReasons = java.util.List.copyOf(reasons);
+  }
 
   public TokenUsage usage() { return usage; }
   public boolean usageEstimated() { return usageEstimated; }

@@ -259,7 +259,7 @@ public final class CallProvider {
       }
       x.markUpstreamCalled();
       handle = route.provider().call(
-          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId(), nativeRequest(),
+          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.copyOf(x.upstreamHeaders()), x.requestId(), nativeRequest(),
               route.upstream()), this);
     }
 
@@ -373,8 +373,10 @@ public final class CallProvider {
         byte[] bytes = body.toByteArray();
         x.ttftMs(x.elapsedMs(System.nanoTime()));
         try {
-          TokenUsage usage = OpenAiUsage.parse(JSON.readTree(bytes).get("usage"));
+          JsonNode answer = JSON.readTree(bytes);
+          TokenUsage usage = OpenAiUsage.parse(answer.get("usage"));
           if (usage != null) x.usage(usage, false);
+          x.answered(answer.path("model").asText(null), finishReasons(answer));
         } catch (IOException e) {
           // An unreadable body is still the provider's answer: relay it, estimate the usage.
         }
@@ -497,6 +499,7 @@ public final class CallProvider {
     private void finish(Runnable lastWrite) {
       if (request.finished) return;
       request.finished = true;
+      if (streamMeter != null) x.answered(streamMeter.model(), streamMeter.finishReasons());
       meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
       java.util.concurrent.CompletionStage<Void> recorded;
       try {
@@ -564,5 +567,15 @@ public final class CallProvider {
     ObjectNode root = JSON.createObjectNode();
     root.put("type", "error").put("code", error.kind().code()).put("message", error.message()).putNull("param");
     return ("event: error\ndata: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The finish reasons of a whole answer: per choice (chat completions) or the Responses API's status. */
+  private static List<String> finishReasons(JsonNode answer) {
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode c : answer.path("choices")) if (c.path("finish_reason").isTextual()) out.add(c.get("finish_reason").asText());
+    if (out.isEmpty() && answer.path("status").isTextual() && "response".equals(answer.path("object").asText())) {
+      out.add(answer.get("status").asText());
+    }
+    return out;
   }
 }

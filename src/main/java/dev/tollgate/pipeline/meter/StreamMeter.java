@@ -28,6 +28,7 @@ public final class StreamMeter {
   private final java.util.Map<Integer, dev.tollgate.domain.guard.RedactionMap.Restorer> restorers = new java.util.HashMap<>();
   private String lastChunkId;
   private String lastModel;
+  private final java.util.List<String> finishReasons = new java.util.ArrayList<>();
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(512);
   private final StringBuilder generated = new StringBuilder();
   private TokenUsage reported;
@@ -101,6 +102,16 @@ public final class StreamMeter {
     return -1;
   }
 
+  /** The model the stream's chunks named, or null. */
+  public String model() {
+    return lastModel;
+  }
+
+  /** The finish reasons seen so far, in order. */
+  public java.util.List<String> finishReasons() {
+    return java.util.List.copyOf(finishReasons);
+  }
+
   /** Marker: forward the event's bytes unchanged. */
   private static final byte[] KEEP = new byte[0];
 
@@ -142,6 +153,7 @@ public final class StreamMeter {
     if (choices != null && choices.isArray()) {
       for (JsonNode choice : choices) {
         collectText(choice.path("delta"));
+        if (choice.path("finish_reason").isTextual()) finishReasons.add(choice.get("finish_reason").asText());
         changed |= restore(choice);
       }
       if (usage != null && choices.isEmpty() && !forwardUsageChunk) return null;
@@ -165,6 +177,8 @@ public final class StreamMeter {
       case "response.completed", "response.incomplete", "response.failed" -> {
         TokenUsage usage = OpenAiUsage.parse(event.path("response").get("usage"));
         if (usage != null) reported = usage;
+        if (event.path("response").path("model").isTextual()) lastModel = event.path("response").get("model").asText();
+        if (event.path("response").path("status").isTextual()) finishReasons.add(event.path("response").get("status").asText());
         done = true;
       }
       default -> { }
