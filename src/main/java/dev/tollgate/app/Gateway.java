@@ -143,8 +143,13 @@ public final class Gateway implements AutoCloseable {
       ctx.json(Map.of("status", ready ? "ready" : "not_ready", "ledger_pending", storage.ledgerWriter().pending(),
           "circuits_not_closed", circuits));
     }));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    if (storage.ledgerWriter() instanceof dev.tollgate.store.sql.SqlLedgerWriter sql) metrics.ledgerLag(sql::lastCommitLagMillis);
+    // Budget use is read from the counters (Redis, maybe), so the scrape runs off the event loop.
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> {
+      metrics.budgets(budgetUses());
+      return metrics.scrape();
+    }, false).onComplete(ar -> ctx.response().setStatusCode(ar.succeeded() ? 200 : 500)
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.succeeded() ? ar.result() : "")));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock, estimator).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
         pipeline, state::get, exceptions, alerts,
@@ -221,6 +226,20 @@ public final class Gateway implements AutoCloseable {
     return g;
   }
 
+  /** Every budget's use in its current window, for the metrics; a failed read leaves the gauges out rather than the scrape. */
+  private List<GatewayMetrics.BudgetUse> budgetUses() {
+    try {
+      return budgets.status(config.get().org().timeZone()).stream()
+          .filter(st -> st.budget().limit() > 0 && st.periodStart() != null)
+          .map(st -> new GatewayMetrics.BudgetUse(st.budget().id(), st.subject(), st.budget().window().kind().wire(),
+              (double) (st.used() + st.reserved()) / st.budget().limit()))
+          .toList();
+    } catch (RuntimeException e) {
+      log.warn("budget use for the metrics could not be read: {}", e.toString());
+      return List.of();
+    }
+  }
+
   /** Builds a new budget book after a change through the admin API; requests in flight keep theirs. */
   private synchronized void refreshBudgets() {
     GatewayState s = state.get();
@@ -292,10 +311,10 @@ public final class Gateway implements AutoCloseable {
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
     alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
         ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
-        ac.channels().stream().map(c -> "email".equals(c.type())
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(metrics.alertCounter()), ac.channels().stream().map(c -> "email".equals(c.type())
             ? (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.EmailChannel(vertx, c.email(), 1000)
             : (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
-                "slack".equals(c.type()), 1000)).toList());
+                "slack".equals(c.type()), 1000))).toList());
     var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
     exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),
