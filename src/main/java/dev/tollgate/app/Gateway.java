@@ -128,7 +128,7 @@ public final class Gateway implements AutoCloseable {
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
         new Record(ledgerRows, List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
         retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics,
-        this.tracing.requests());
+        dev.tollgate.pipeline.RequestTracing.both(this.tracing.requests(), new dev.tollgate.metrics.PromptLog()));
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));

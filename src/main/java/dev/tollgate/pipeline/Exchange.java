@@ -68,6 +68,7 @@ public final class Exchange {
   private int upstreamCalls;
   private String responseModel;
   private java.util.List<String> finishReasons = java.util.List.of();
+  private String completionText;
   // outcome
   private RequestStatus status = RequestStatus.OK;
   private GatewayError error;
@@ -191,6 +192,12 @@ public final class Exchange {
     this.responseModel = model;
     this.finishReasons = java.util.List.copyOf(reasons);
   }
+
+  /** True when the request's class turned prompt logging on: only then is the completion kept. */
+  public boolean promptLogging() { return workloadClass != null && workloadClass.promptLogging(); }
+  /** The answer's text, kept only when {@link #promptLogging()}; else null. */
+  public String completionText() { return completionText; }
+  public void completionText(String text) { this.completionText = text; }
 
   public TokenUsage usage() { return usage; }
   public boolean usageEstimated() { return usageEstimated; }

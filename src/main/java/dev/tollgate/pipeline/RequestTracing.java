@@ -20,4 +20,21 @@ public interface RequestTracing {
   }
 
   RequestTracing OFF = x -> Trace.NONE;
+
+  /** Both, in this order; {@link #OFF} parts are left out. */
+  static RequestTracing both(RequestTracing first, RequestTracing second) {
+    if (first == OFF) return second;
+    if (second == OFF) return first;
+    return x -> {
+      Trace a = first.begin(x);
+      Trace b = second.begin(x);
+      return done -> {
+        try {
+          a.end(done);
+        } finally {
+          b.end(done);
+        }
+      };
+    };
+  }
 }

@@ -56,6 +56,11 @@ public final class Tracing implements AutoCloseable {
     return create(BatchSpanProcessor.builder(exporter.build()).build(), config.serviceName(), config.sampleRatio());
   }
 
+  /** Runs {@code requests} per request instead of spans (tests watching the pipeline's edge). */
+  public static Tracing of(RequestTracing requests) {
+    return new Tracing(requests, null);
+  }
+
   /** Spans handed to {@code exporter} as each request ends (tests, with an in-memory exporter). */
   public static Tracing exportingTo(SpanExporter exporter) {
     return create(SimpleSpanProcessor.create(exporter), "tollgate", 1.0);

@@ -377,6 +377,7 @@ public final class CallProvider {
           TokenUsage usage = OpenAiUsage.parse(answer.get("usage"));
           if (usage != null) x.usage(usage, false);
           x.answered(answer.path("model").asText(null), finishReasons(answer));
+          if (x.promptLogging()) x.completionText(completionText(answer));
         } catch (IOException e) {
           // An unreadable body is still the provider's answer: relay it, estimate the usage.
         }
@@ -500,6 +501,7 @@ public final class CallProvider {
       if (request.finished) return;
       request.finished = true;
       if (streamMeter != null) x.answered(streamMeter.model(), streamMeter.finishReasons());
+      if (streamMeter != null && x.promptLogging()) x.completionText(streamMeter.generatedText());
       meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
       java.util.concurrent.CompletionStage<Void> recorded;
       try {
@@ -567,6 +569,18 @@ public final class CallProvider {
     ObjectNode root = JSON.createObjectNode();
     root.put("type", "error").put("code", error.kind().code()).put("message", error.message()).putNull("param");
     return ("event: error\ndata: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The text of a whole answer's choices (or of a Responses API answer's output), for prompt logging. */
+  private static String completionText(JsonNode answer) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode c : answer.path("choices")) {
+      if (c.path("message").path("content").isTextual()) sb.append(c.get("message").get("content").asText());
+    }
+    for (JsonNode o : answer.path("output")) {
+      for (JsonNode part : o.path("content")) if (part.path("text").isTextual()) sb.append(part.get("text").asText());
+    }
+    return sb.toString();
   }
 
   /** The finish reasons of a whole answer: per choice (chat completions) or the Responses API's status. */
