@@ -57,7 +57,7 @@ public final class Exchange {
   private java.util.List<BudgetCheck> budgetChecks = java.util.List.of();
   private final java.util.Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
   // tracing (outside the stages)
-  private final java.util.Map<String, String> upstreamHeaders = new java.util.LinkedHashMap<>();
+  private java.util.Map<String, String> upstreamHeaders = java.util.Map.of(); // made only when a header is added
   private RequestTracing.Trace trace = RequestTracing.Trace.NONE;
   // call provider and meter
   private TokenUsage usage;
@@ -181,6 +181,10 @@ public final class Exchange {
 
   /** Headers sent with every upstream call of this request (e.g. {@code traceparent}), added outside the stages. */
   public java.util.Map<String, String> upstreamHeaders() { return upstreamHeaders; }
+  public void upstreamHeader(String name, String value) {
+    if (upstreamHeaders.isEmpty()) upstreamHeaders = new java.util.LinkedHashMap<>();
+    upstreamHeaders.put(name, value);
+  }
   public RequestTracing.Trace trace() { return trace; }
   public void trace(RequestTracing.Trace t) { this.trace = t; }
 

@@ -64,7 +64,7 @@ final class GenAiSpans implements RequestTracing {
     Instant arrived = Instant.now().minusNanos(Math.max(0, System.nanoTime() - x.startNanos()));
     Span span = tracer.spanBuilder(operation(x.endpoint())).setParent(parent).setSpanKind(SpanKind.CLIENT)
         .setStartTimestamp(arrived.getEpochSecond() * 1_000_000_000L + arrived.getNano(), TimeUnit.NANOSECONDS).startSpan();
-    W3C.inject(parent.with(span), x.upstreamHeaders(), (headers, k, v) -> headers.put(k, v));
+    W3C.inject(parent.with(span), x, (carrier, k, v) -> carrier.upstreamHeader(k, v));
     return done -> end(span, done);
   }
 

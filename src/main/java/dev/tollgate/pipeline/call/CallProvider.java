@@ -259,7 +259,7 @@ public final class CallProvider {
       }
       x.markUpstreamCalled();
       handle = route.provider().call(
-          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.copyOf(x.upstreamHeaders()), x.requestId(), nativeRequest(),
+          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), x.upstreamHeaders(), x.requestId(), nativeRequest(),
               route.upstream()), this);
     }
 
