@@ -79,9 +79,13 @@ public final class Gateway implements AutoCloseable {
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int port;
   private ConfigWatcher watcher;
+  private final dev.tollgate.tracing.Tracing tracing;
 
-  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
+  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.tracing.Tracing tracing) {
     this.clock = clock;
+    // Tracing is set up once, at start: a reload does not change it.
+    this.tracing = tracing != null ? tracing : dev.tollgate.tracing.Tracing.fromConfig(initial.observability().tracing(), System::getenv);
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger);
@@ -126,7 +130,8 @@ public final class Gateway implements AutoCloseable {
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
         new Record(ledgerRows, List.of(metrics, alerts, accessLog), requestOutcomes(clock)), breakers,
-        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
+        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics,
+        dev.tollgate.pipeline.RequestTracing.both(this.tracing.requests(), new dev.tollgate.metrics.PromptLog()));
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
@@ -141,8 +146,13 @@ public final class Gateway implements AutoCloseable {
       ctx.json(Map.of("status", ready ? "ready" : "not_ready", "ledger_pending", storage.ledgerWriter().pending(),
           "circuits_not_closed", circuits));
     }));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    if (storage.ledgerWriter() instanceof dev.tollgate.store.sql.SqlLedgerWriter sql) metrics.ledgerLag(sql::lastCommitLagMillis);
+    // Budget use is read from the counters (Redis, maybe), so the scrape runs off the event loop.
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> {
+      metrics.budgets(budgetUses());
+      return metrics.scrape();
+    }, false).onComplete(ar -> ctx.response().setStatusCode(ar.succeeded() ? 200 : 500)
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.succeeded() ? ar.result() : "")));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock, estimator).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
         pipeline, state::get, exceptions, alerts,
@@ -196,12 +206,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway; throws {@link ConfigException} if the config names a model with no price. */
   public static Gateway start(GatewayConfig config, Clock clock) {
-    return new Gateway(config, clock, null);
+    return new Gateway(config, clock, null, null);
+  }
+
+  /** Starts a gateway whose request spans go to {@code tracing} instead of what the config says (tests). */
+  public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.tracing.Tracing tracing) {
+    return new Gateway(config, clock, null, tracing);
   }
 
   /** Starts a gateway whose retries wait on {@code retryTimer} (tests run them at once and record the waits). */
   public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
-    return new Gateway(config, clock, retryTimer);
+    return new Gateway(config, clock, retryTimer, null);
   }
 
   /** Starts a gateway and reloads it whenever its config file changes. */
@@ -212,6 +227,20 @@ public final class Gateway implements AutoCloseable {
       g.watcher = new ConfigWatcher(config.source(), pollInterval, ConfigLoader::load, g::reload, e -> {});
     }
     return g;
+  }
+
+  /** Every budget's use in its current window, for the metrics; a failed read leaves the gauges out rather than the scrape. */
+  private List<GatewayMetrics.BudgetUse> budgetUses() {
+    try {
+      return budgets.status(config.get().org().timeZone()).stream()
+          .filter(st -> st.budget().limit() > 0 && st.periodStart() != null)
+          .map(st -> new GatewayMetrics.BudgetUse(st.budget().id(), st.subject(), st.budget().window().kind().wire(),
+              (double) (st.used() + st.reserved()) / st.budget().limit()))
+          .toList();
+    } catch (RuntimeException e) {
+      log.warn("budget use for the metrics could not be read: {}", e.toString());
+      return List.of();
+    }
   }
 
   /** Builds a new budget book after a change through the admin API; requests in flight keep theirs. */
@@ -285,8 +314,10 @@ public final class Gateway implements AutoCloseable {
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
     alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
         ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
-        ac.channels().stream().map(c -> (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
-            "slack".equals(c.type()), 1000)).toList());
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(metrics.alertCounter()), ac.channels().stream().map(c -> "email".equals(c.type())
+            ? (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.EmailChannel(vertx, c.email(), 1000)
+            : (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
+                "slack".equals(c.type()), 1000))).toList());
     var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
     exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),
@@ -367,6 +398,7 @@ public final class Gateway implements AutoCloseable {
     counters.close();
     if (ledgerStream != null) ledgerStream.close();
     storage.close();
+    tracing.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {

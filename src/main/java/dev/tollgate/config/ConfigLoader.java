@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
       "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "counters_options",
-      "exceptions", "admission", "alerts");
+      "exceptions", "admission", "alerts", "observability");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> COUNTERS_OPTION_KEYS = List.of("on_redis_down", "local_limit_fraction", "key_prefix",
@@ -154,9 +154,10 @@ public final class ConfigLoader {
     ExceptionsConfig exceptions = exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers")));
     AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
     AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
+    ObservabilityConfig observability = ObservabilityConfig.parse(top.section("observability", List.of("tracing")));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts);
+        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts, observability);
   }
 
   /**
@@ -210,10 +211,15 @@ public final class ConfigLoader {
     List<AlertsConfig.Channel> channels = new java.util.ArrayList<>();
     List<JsonNode> elements = ctx.elements(s.path("channels"), s.raw("channels"));
     for (int i = 0; i < elements.size(); i++) {
-      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i), List.of("type", "url", "secret"));
-      String type = c.requiredText("type", "webhook or slack");
+      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i),
+          List.of("type", "url", "secret", "smtp", "from", "to", "teams", "console_url"));
+      String type = c.requiredText("type", "webhook, slack or email");
+      if ("email".equals(type)) {
+        channels.add(new AlertsConfig.Channel(type, null, null, AlertEmailParser.email(ctx, c)));
+        continue;
+      }
       if (type != null && !type.equals("webhook") && !type.equals("slack")) {
-        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack (email is not in this build)");
+        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack, email");
       }
       String url = c.requiredText("url", "the http(s) address to POST alerts to");
       if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) c.error("url", "must be an http(s) URL");

@@ -46,6 +46,7 @@ public final class Pipeline {
   private final Record record;
   private final Clock clock;
   private final ResponseCache responseCache;
+  private final RequestTracing tracing;
 
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
     this(clock, estimator, counters, notifier, record, new dev.tollgate.pipeline.call.CircuitBreakers(clock,
@@ -59,6 +60,14 @@ public final class Pipeline {
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
       dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
       dev.tollgate.port.UpstreamEvents events) {
+    this(clock, estimator, counters, notifier, record, breakers, retryTimer, events, RequestTracing.OFF);
+  }
+
+  /** @param tracing watches every request from its start to its ledger row (a span per request), or {@link RequestTracing#OFF} */
+  public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
+      dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.port.UpstreamEvents events, RequestTracing tracing) {
+    this.tracing = tracing;
     this.clock = clock;
     this.meter = new Meter(estimator);
     this.record = record;
@@ -78,6 +87,7 @@ public final class Pipeline {
 
   /** Runs the request through every stage and the provider call. */
   public void handle(Exchange x, ClientChannel client) {
+    begin(x);
     runFrom(0, x, client);
   }
 
@@ -158,7 +168,16 @@ public final class Pipeline {
 
   /** Refuses a request the HTTP edge could not even read (e.g. too large); it is recorded all the same. */
   public void refuse(Exchange x, ClientChannel client, GatewayError error) {
+    begin(x);
     refuse(x, client, error, 0);
+  }
+
+  private void begin(Exchange x) {
+    try {
+      x.trace(tracing.begin(x));
+    } catch (RuntimeException e) {
+      log.error("tracing request {} failed", x.requestId(), e);
+    }
   }
 
   private void refuse(Exchange x, ClientChannel client, GatewayError error, int stagesRan) {
@@ -197,6 +216,12 @@ public final class Pipeline {
     } catch (RuntimeException e) {
       log.error("metering request {} failed", x.requestId(), e);
     }
-    return record.complete(x);
+    CompletionStage<Void> recorded = record.complete(x);
+    try {
+      x.trace().end(x);
+    } catch (RuntimeException e) {
+      log.error("ending the trace of request {} failed", x.requestId(), e);
+    }
+    return recorded;
   }
 }
