@@ -71,10 +71,19 @@ record RollupShape(String table, long bucketSeconds, List<String> dimensions) {
           "provider", "requested_model", "served_model", "tier", "status", "route_reason"));
 
   /**
+   * Who spent, per whole UTC hour (migration 36.2): team, project, workflow, agent, workload class and
+   * key, nothing else, for the console's top workflows and agents and chargeback's team × agent. A
+   * few times smaller than {@link #ATTRIBUTION}, which keeps the model, channel, status and the rest
+   * for the queries that ask for them.
+   */
+  static final RollupShape AGENT_HOUR = new RollupShape("usage_rollup_agent_hour", 3_600,
+      List.of("org", "team", "project", "workflow", "agent", "workload_class", "key_name"));
+
+  /**
    * Smallest first: a query reads the first one that can answer it, and the partial buckets at the
    * edges of its range from the next finer one (then the ledger).
    */
-  static final List<RollupShape> ALL = List.of(TEAM_MODEL_HOUR, TEAM_MODEL, ATTRIBUTION);
+  static final List<RollupShape> ALL = List.of(TEAM_MODEL_HOUR, TEAM_MODEL, AGENT_HOUR, ATTRIBUTION);
 
   /** The rollups migration 32 made (and 32.1 filled): the ones {@link RollupBackfill} for 32.1 sums into. */
   static final List<RollupShape> FIRST_RELEASE = List.of(TEAM_MODEL, ATTRIBUTION);

@@ -103,7 +103,10 @@ abstract class RollupContract {
       assertThat(storage.usageQuery().sourceFor(month)).as(zone).isEqualTo(source);
     });
     UsageFilter byAgent = new UsageFilter(null, null, Map.of("team", "a"), List.of("agent"), Granularity.DAY, null);
-    assertThat(storage.usageQuery().sourceFor(byAgent)).isEqualTo("usage_rollup_attribution");
+    assertThat(storage.usageQuery().sourceFor(byAgent)).isEqualTo("usage_rollup_agent_hour");
+    UsageFilter byAgentAndChannel = new UsageFilter(null, null, Map.of("team", "a"), List.of("agent", "channel"),
+        Granularity.DAY, null);
+    assertThat(storage.usageQuery().sourceFor(byAgentAndChannel)).isEqualTo("usage_rollup_attribution");
     UsageFilter byUser = new UsageFilter(null, null, Map.of(), List.of("user"), null, null);
     assertThat(storage.usageQuery().sourceFor(byUser)).isEqualTo("ledger");
     // "This month so far": whole buckets from the rollup, the minutes after the last one from the ledger.
