@@ -25,15 +25,17 @@ import javax.sql.DataSource;
  * Reads the ledger back from SQL: sums grouped by any dimension and by calendar bucket in any time
  * zone, and the newest rows themselves.
  *
- * <p>Sums run in SQL, grouped by the dimensions and, when a granularity is asked for, by a fixed
- * run of epoch time (a "granule") that no bucket boundary of the zone cuts through; Java then adds
- * granules into their local hour, day, week or month. {@link TimeBuckets} explains why that is exact
- * for every zone, including ones offset by half or quarter hours. Costs are summed as whole
- * nano-dollars, exactly.
+ * <p>Sums run in SQL, grouped by the dimensions and, when a granularity is asked for, by time: with
+ * both bounds and a bounded number of buckets, SQL sums straight into the local hours, days, weeks or
+ * months (the instants where each one's rows begin come from {@link TimeBuckets#changes}); otherwise
+ * by a fixed run of epoch time (a "granule") that no bucket boundary of the zone cuts through, which
+ * Java then adds into buckets. {@link TimeBuckets} explains why that is exact for every zone,
+ * including ones offset by half or quarter hours. Costs are summed as whole nano-dollars, exactly.
  *
- * <p>Where a rollup ({@link RollupShape}) keeps every dimension a query names and its bounds and
- * granules are whole buckets, the sums come from the rollup instead of the ledger: the same figures,
- * from far fewer rows. {@link #ledgerOnly} always reads the ledger.
+ * <p>Where a rollup ({@link RollupShape}) keeps every dimension a query names and no bucket boundary
+ * cuts its buckets, the sums come from the rollup instead of the ledger: the same figures, from far
+ * fewer rows; partial buckets at the range's edges come from a finer rollup, then the ledger.
+ * {@link #ledgerOnly} always reads the ledger, and always folds granules in Java.
  *
  * <p>Results come ordered by bucket start, then by the group values in {@code groupBy} order (nulls
  * first). Groups with no rows do not appear: a filter that matches nothing gives an empty list.
