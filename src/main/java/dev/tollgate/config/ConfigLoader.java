@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
       "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "counters_options",
-      "exceptions", "admission", "alerts");
+      "exceptions", "admission", "alerts", "contracts");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> COUNTERS_OPTION_KEYS = List.of("on_redis_down", "local_limit_fraction", "key_prefix",
@@ -154,9 +154,10 @@ public final class ConfigLoader {
     ExceptionsConfig exceptions = exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers")));
     AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
     AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
+    List<dev.tollgate.domain.contract.Contract> contracts = ContractParser.parse(ctx, top.raw("contracts"), providers, models);
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts);
+        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts, contracts);
   }
 
   /**
