@@ -58,7 +58,8 @@ final class ExportHandler {
     ModelPricing pricing = ReportsHandler.pricing(state.get(), cfg);
     record Export(FocusExporter.Result result, String csv) {}
     ReportsHandler.blocking(vertx, ctx, () -> {
-      var result = FocusExporter.export(source.usage(period.from(), period.to(), pricing.thresholds()), pricing, context(cfg));
+      var result = FocusExporter.export(source.usage(period.from(), period.to(), pricing.thresholds()), pricing,
+          context(cfg, period));
       return new Export(result, FocusCsv.toString(result.rows())); // rendered here, off the event loop
     }, export -> {
       String name = "tollgate-focus-" + period.from().toString().substring(0, 10) + "-" + period.to().toString().substring(0, 10);
@@ -72,10 +73,14 @@ final class ExportHandler {
     });
   }
 
-  static FocusExporter.Context context(GatewayConfig cfg) {
+  static FocusExporter.Context context(GatewayConfig cfg, ReportsHandler.Period period) {
     Map<String, String> centers = new HashMap<>();
     for (TeamConfig t : cfg.teams().values()) if (t.costCenter() != null) centers.put(t.name(), t.costCenter());
-    return new FocusExporter.Context(cfg.org().name(), centers);
+    return new FocusExporter.Context(cfg.org().name(), centers, cfg.contracts(), utcDate(period.from()), utcDate(period.to()));
+  }
+
+  static LocalDate utcDate(Instant midnight) {
+    return LocalDate.ofInstant(midnight, ZoneOffset.UTC);
   }
 
   /** A UTC date, or an instant at UTC midnight: FOCUS charge periods here are whole UTC days. */

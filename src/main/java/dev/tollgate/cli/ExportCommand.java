@@ -111,7 +111,7 @@ public final class ExportCommand implements Callable<Integer> {
         Instant start = first.atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant stop = end.atStartOfDay().toInstant(ZoneOffset.UTC);
         result = FocusExporter.export(new SqlFocusUsage(database).usage(start, stop, pricing.thresholds()), pricing,
-            context(cfg));
+            context(cfg, first, end));
       } catch (RuntimeException e) {
         err.println("cannot read the ledger from " + cfg.storage() + ": " + e.getMessage());
         return BAD;
@@ -165,9 +165,9 @@ public final class ExportCommand implements Callable<Integer> {
     return new ModelPricing(configured, catalog);
   }
 
-  static FocusExporter.Context context(GatewayConfig cfg) {
+  static FocusExporter.Context context(GatewayConfig cfg, LocalDate first, LocalDate end) {
     Map<String, String> centers = new HashMap<>();
     for (TeamConfig t : cfg.teams().values()) if (t.costCenter() != null) centers.put(t.name(), t.costCenter());
-    return new FocusExporter.Context(cfg.org().name(), centers);
+    return new FocusExporter.Context(cfg.org().name(), centers, cfg.contracts(), first, end);
   }
 }
