@@ -39,7 +39,7 @@ import java.util.TreeSet;
  */
 public final class FocusExporter {
 
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
+  static final DateTimeFormatter DATE_TIME_TEXT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   static final String TAG_PREFIX = "tollgate/";
 
@@ -246,6 +246,6 @@ public final class FocusExporter {
   }
 
   static String instant(LocalDate day) {
-    return DATE_TIME.format(day.atStartOfDay(ZoneOffset.UTC));
+    return DATE_TIME_TEXT.format(day.atStartOfDay(ZoneOffset.UTC));
   }
 }
