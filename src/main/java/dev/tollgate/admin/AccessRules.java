@@ -169,6 +169,7 @@ public final class AccessRules {
       rule("GET", "/admin/v1/reports/roi", NONE, OVERSEERS),
       rule("GET", "/admin/v1/reports/compare", NONE, OVERSEERS),
       rule("GET", "/admin/v1/reports/chargeback", NONE, OVERSEERS),
+      rule("GET", "/admin/v1/reports/effective-cost", NONE, OVERSEERS),
       rule("GET", "/admin/v1/forecast", NONE, OVERSEERS),
       rule("POST", "/admin/v1/forecast/what-if", NONE, BUDGET_MAKERS),
       rule("GET", "/admin/v1/export/focus", NONE, OVERSEERS),

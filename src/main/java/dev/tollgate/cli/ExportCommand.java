@@ -13,6 +13,7 @@ import dev.tollgate.domain.pricing.PriceCatalog;
 import dev.tollgate.pricing.BundledCatalog;
 import dev.tollgate.report.focus.FocusCsv;
 import dev.tollgate.report.focus.FocusExporter;
+import dev.tollgate.report.focus.FocusParquet;
 import dev.tollgate.report.focus.ModelPricing;
 import dev.tollgate.store.sql.Database;
 import dev.tollgate.store.sql.report.SqlFocusUsage;
@@ -38,9 +39,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tollgate export focus --from 2026-11-01 --to 2026-12-01 [--config FILE] [--out FILE]}: the
- * ledger of the config's storage as a FOCUS 1.2 CSV, the same file {@code GET /admin/v1/export/focus}
- * answers. Exit codes: 0 written, 2 bad usage, config or storage.
+ * {@code tollgate export focus --from 2026-11-01 --to 2026-12-01 [--config FILE] [--out FILE] [--format parquet]}:
+ * the ledger of the config's storage as a FOCUS 1.2 CSV or Parquet file, the same file
+ * {@code GET /admin/v1/export/focus} answers. Exit codes: 0 written, 2 bad usage, config or storage.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Export the ledger in standard formats.",
     subcommands = ExportCommand.Focus.class)
@@ -57,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   @Command(name = "focus", mixinStandardHelpOptions = true,
-      description = "Write a FOCUS 1.2 Cost and Usage CSV: one row per SKU price (model × token kind) per UTC day.")
+      description = "Write a FOCUS 1.2 Cost and Usage CSV or Parquet file: one row per SKU price (model × token kind) per UTC day.")
   public static final class Focus implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -75,6 +76,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write here instead of standard output.")
     Path out;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
+        description = "csv (default) or parquet (needs --out).")
+    String format;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
@@ -90,6 +95,15 @@ public final class ExportCommand implements Callable<Integer> {
       }
       if (!first.isBefore(end)) {
         err.println("--from must be before --to");
+        return BAD;
+      }
+      if (!format.equals("csv") && !format.equals("parquet")) {
+        err.println("--format must be csv or parquet");
+        return BAD;
+      }
+      boolean parquet = format.equals("parquet");
+      if (parquet && out == null) {
+        err.println("--format parquet writes a binary file: give it with --out FILE");
         return BAD;
       }
       GatewayConfig cfg;
@@ -121,6 +135,10 @@ public final class ExportCommand implements Callable<Integer> {
           PrintWriter stdout = spec.commandLine().getOut();
           FocusCsv.write(result.rows(), stdout);
           stdout.flush();
+        } else if (parquet) {
+          try (var o = new java.io.BufferedOutputStream(Files.newOutputStream(out))) {
+            FocusParquet.write(result.rows(), o);
+          }
         } else {
           try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             FocusCsv.write(result.rows(), w);

@@ -127,6 +127,10 @@ final class ContractParser {
       s.error(key, "must be a percentage from 0 to 100; got " + p.toPlainString());
       return null;
     }
+    if (p.stripTrailingZeros().scale() > 4) {
+      s.error(key, "may have at most 4 decimals (prices stay exact in the FOCUS file); got " + p.toPlainString());
+      return null;
+    }
     return p;
   }
 

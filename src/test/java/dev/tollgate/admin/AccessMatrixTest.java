@@ -100,6 +100,7 @@ class AccessMatrixTest {
       GET    /admin/v1/reports/roi             | Y Y N N Y
       GET    /admin/v1/reports/compare         | Y Y N N Y
       GET    /admin/v1/reports/chargeback      | Y Y N N Y
+      GET    /admin/v1/reports/effective-cost  | Y Y N N Y
       GET    /admin/v1/forecast                | Y Y N N Y
       POST   /admin/v1/forecast/what-if        | Y Y N N N
       GET    /admin/v1/export/focus            | Y Y N N Y

@@ -83,6 +83,10 @@ class ContractsConfigTest {
             valid_from: 2026-01-01
             discount_percent: 10
             self_hosted: { tokens_per_hour: 0 }
+          d:
+            provider: openai
+            valid_from: 2027-01-01
+            discount_percent: 12.34567
         """)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("contracts.a.provider: names no provider; known: openai, local")
         .hasMessageContaining("contracts.a.model: names no model")
@@ -96,7 +100,8 @@ class ContractsConfigTest {
         .hasMessageContaining("contracts.b.overage_discount_percent: applies only beyond a commitment")
         .hasMessageContaining("contracts.c.discount_percent: does not apply to a self_hosted contract")
         .hasMessageContaining("contracts.c.self_hosted.hourly_cost_usd: is required")
-        .hasMessageContaining("contracts.c.self_hosted.tokens_per_hour: must be a whole number of at least 1");
+        .hasMessageContaining("contracts.c.self_hosted.tokens_per_hour: must be a whole number of at least 1")
+        .hasMessageContaining("contracts.d.discount_percent: may have at most 4 decimals");
   }
 
   @Test

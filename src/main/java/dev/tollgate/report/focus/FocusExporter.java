@@ -144,7 +144,14 @@ public final class FocusExporter {
     }
     List<String> warnings = unpriced.isEmpty() ? List.of() : List.of("no price is known for " + String.join(", ", unpriced)
         + "; their rows carry list prices of 0 and the ledger's cost as billed and effective cost");
-    return new Result(List.copyOf(rows), ledger, billedTotal, warnings, applied == null ? 0 : applied.shortfallNanos());
+    long shortfall = applied == null ? 0 : applied.shortfallNanos();
+    if (shortfall != 0) {
+      warnings = new ArrayList<>(warnings);
+      warnings.add("unused commitments and idle self-hosted capacity of " + decimal(BigDecimal.valueOf(shortfall, 9))
+          + " USD are owed but are no row of this file (see the effective-cost report)");
+      warnings = List.copyOf(warnings);
+    }
+    return new Result(List.copyOf(rows), ledger, billedTotal, warnings, shortfall);
   }
 
   /** What a contract leaves of the list unit price: 1 − discount for negotiated terms, else 1. */

@@ -26,9 +26,9 @@ import org.apache.parquet.schema.Type;
  * Reads a Parquet file back with parquet's own reader into FOCUS text values (decimals plain, date-times
  * {@code YYYY-MM-DDTHH:mm:ssZ}), so that it compares with the CSV and runs through the validator.
  */
-record ParquetTable(MessageType schema, Map<String, String> metadata, CsvTable table) {
+public record ParquetTable(MessageType schema, Map<String, String> metadata, CsvTable table) {
 
-  static ParquetTable read(byte[] bytes) throws IOException {
+  public static ParquetTable read(byte[] bytes) throws IOException {
     Path file = Files.createTempFile("focus", ".parquet");
     try {
       Files.write(file, bytes);
@@ -38,7 +38,7 @@ record ParquetTable(MessageType schema, Map<String, String> metadata, CsvTable t
     }
   }
 
-  static ParquetTable read(Path file) throws IOException {
+  public static ParquetTable read(Path file) throws IOException {
     var options = ParquetReadOptions.builder(new PlainParquetConfiguration()).withCodecFactory(new GzipCodecs()).build();
     try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options)) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
