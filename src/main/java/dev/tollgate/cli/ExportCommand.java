@@ -149,9 +149,15 @@ public final class ExportCommand implements Callable<Integer> {
         return BAD;
       }
       result.warnings().forEach(w -> err.println("warning: " + w));
-      err.printf("%d FOCUS rows for %s to %s (UTC), billed %s USD = the ledger's %s USD%s%n", result.rows().size(), first, end,
-          Money.ofNanos(result.billedCostNanos()).toUsdString(), Money.ofNanos(result.ledgerCostNanos()).toUsdString(),
-          out == null ? "" : ", written to " + out);
+      String where = out == null ? "" : ", written to " + out;
+      if (cfg.contracts().isEmpty()) {
+        err.printf("%d FOCUS rows for %s to %s (UTC), billed %s USD = the ledger's %s USD%s%n", result.rows().size(), first, end,
+            Money.ofNanos(result.billedCostNanos()).toUsdString(), Money.ofNanos(result.ledgerCostNanos()).toUsdString(), where);
+      } else {
+        err.printf("%d FOCUS rows for %s to %s (UTC), billed (effective, under contracts) %s USD; the ledger's list cost %s USD%s%n",
+            result.rows().size(), first, end, Money.ofNanos(result.billedCostNanos()).toUsdString(),
+            Money.ofNanos(result.ledgerCostNanos()).toUsdString(), where);
+      }
       return 0;
     }
   }

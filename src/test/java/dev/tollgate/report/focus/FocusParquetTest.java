@@ -55,6 +55,29 @@ class FocusParquetTest {
     assertThat(empty.table().rows()).isEmpty();
   }
 
+  /**
+   * Hadoop is on the test class path (to read files back), so this runs the writer in a class loader
+   * without it, as the shaded jar does: a reach into Hadoop after an upgrade fails here.
+   */
+  @Test
+  void writingNeedsNoHadoopAtRunTime() throws Exception {
+    java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!entry.contains("/org/apache/hadoop/")) urls.add(java.nio.file.Path.of(entry).toUri().toURL());
+    }
+    try (var loader = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new), ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(() -> loader.loadClass("org.apache.hadoop.conf.Configuration")).isInstanceOf(ClassNotFoundException.class);
+      Class<?> rowType = loader.loadClass(FocusRow.class.getName());
+      java.util.List<Object> rows = new java.util.ArrayList<>();
+      for (FocusRow row : export().rows()) {
+        rows.add(rowType.getConstructor(Map.class).newInstance(new java.util.HashMap<>(row.values())));
+      }
+      byte[] bytes = (byte[]) loader.loadClass(FocusParquet.class.getName()).getMethod("toBytes", java.util.List.class)
+          .invoke(null, rows);
+      assertThat(ParquetTable.read(bytes).table().rows()).isEqualTo(CsvTable.parse(FocusCsv.toString(export().rows())).rows());
+    }
+  }
+
   @Test
   void aDecimalFinerThanTheColumnIsRefusedNotRounded() {
     assertThat(FocusParquet.decimal("ListCost", "-0.000000000000000000000001").getBytes()).hasSize(16);
