@@ -28,14 +28,16 @@ final class ExportHandler {
 
   private final Vertx vertx;
   private final FocusUsageSource source;
+  private final dev.tollgate.report.ContractBook contracts;
   private final Supplier<GatewayConfig> config;
   private final Supplier<GatewayState> state;
   private final Clock clock;
 
-  ExportHandler(Vertx vertx, FocusUsageSource source, Supplier<GatewayConfig> config, Supplier<GatewayState> state,
-      Clock clock) {
+  ExportHandler(Vertx vertx, FocusUsageSource source, dev.tollgate.report.ContractBook contracts,
+      Supplier<GatewayConfig> config, Supplier<GatewayState> state, Clock clock) {
     this.vertx = vertx;
     this.source = source;
+    this.contracts = contracts;
     this.config = config;
     this.state = state;
     this.clock = clock;
@@ -59,7 +61,7 @@ final class ExportHandler {
     record Export(FocusExporter.Result result, Buffer body) {}
     ReportsHandler.blocking(vertx, ctx, () -> {
       var result = FocusExporter.export(source.usage(period.from(), period.to(), pricing.thresholds()), pricing,
-          context(cfg, period));
+          context(cfg, period, contracts.inForce(cfg)));
       // rendered here, off the event loop
       return new Export(result, parquet ? Buffer.buffer(FocusParquet.toBytes(result.rows()))
           : Buffer.buffer(FocusCsv.toString(result.rows()), "UTF-8"));
@@ -76,10 +78,11 @@ final class ExportHandler {
     });
   }
 
-  static FocusExporter.Context context(GatewayConfig cfg, ReportsHandler.Period period) {
+  static FocusExporter.Context context(GatewayConfig cfg, ReportsHandler.Period period,
+      java.util.List<dev.tollgate.domain.contract.Contract> contracts) {
     Map<String, String> centers = new HashMap<>();
     for (TeamConfig t : cfg.teams().values()) if (t.costCenter() != null) centers.put(t.name(), t.costCenter());
-    return new FocusExporter.Context(cfg.org().name(), centers, cfg.contracts(), utcDate(period.from()), utcDate(period.to()));
+    return new FocusExporter.Context(cfg.org().name(), centers, contracts, utcDate(period.from()), utcDate(period.to()));
   }
 
   static LocalDate utcDate(Instant midnight) {

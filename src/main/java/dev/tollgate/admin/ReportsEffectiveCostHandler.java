@@ -6,6 +6,7 @@ import dev.tollgate.config.GatewayConfig;
 import dev.tollgate.domain.contract.Contract;
 import dev.tollgate.domain.money.Money;
 import dev.tollgate.pipeline.GatewayState;
+import dev.tollgate.report.ContractBook;
 import dev.tollgate.report.ContractedCosts;
 import dev.tollgate.report.EffectiveCostReport;
 import dev.tollgate.report.focus.FocusUsageSource;
@@ -19,21 +20,24 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /admin/v1/reports/effective-cost?from=2026-11-01&to=2026-12-01&group_by=team,provider&format=json|csv}:
- * list and effective cost side by side under the config's {@code contracts:} (docs/reports.md). Days are
+ * list and effective cost side by side under the contracts in force — the config's {@code contracts:} and
+ * those of {@code /admin/v1/contracts} (docs/reports.md). Days are
  * UTC, as contracts' months are; the default is the current UTC month.
  */
 final class ReportsEffectiveCostHandler {
 
   private final Vertx vertx;
   private final FocusUsageSource source;
+  private final ContractBook contracts;
   private final Supplier<GatewayConfig> config;
   private final Supplier<GatewayState> state;
   private final Clock clock;
 
-  ReportsEffectiveCostHandler(Vertx vertx, FocusUsageSource source, Supplier<GatewayConfig> config,
+  ReportsEffectiveCostHandler(Vertx vertx, FocusUsageSource source, ContractBook contracts, Supplier<GatewayConfig> config,
       Supplier<GatewayState> state, Clock clock) {
     this.vertx = vertx;
     this.source = source;
+    this.contracts = contracts;
     this.config = config;
     this.state = state;
     this.clock = clock;
@@ -64,7 +68,7 @@ final class ReportsEffectiveCostHandler {
     GatewayConfig cfg = config.get();
     ModelPricing pricing = ReportsHandler.pricing(state.get(), cfg);
     ReportsHandler.blocking(vertx, ctx, () -> EffectiveCostReport.build(ContractedCosts.apply(
-        source.usage(period.from(), period.to(), pricing.thresholds()), pricing, cfg.contracts(),
+        source.usage(period.from(), period.to(), pricing.thresholds()), pricing, contracts.inForce(cfg),
         ExportHandler.utcDate(period.from()), ExportHandler.utcDate(period.to())), groupBy), report -> {
           if (csv) {
             String name = "tollgate-effective-cost-" + ExportHandler.utcDate(period.from()) + "-"

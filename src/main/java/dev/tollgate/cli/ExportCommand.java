@@ -125,7 +125,8 @@ public final class ExportCommand implements Callable<Integer> {
         Instant start = first.atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant stop = end.atStartOfDay().toInstant(ZoneOffset.UTC);
         result = FocusExporter.export(new SqlFocusUsage(database).usage(start, stop, pricing.thresholds()), pricing,
-            context(cfg, first, end));
+            context(cfg, first, end, new dev.tollgate.report.ContractBook(
+                new dev.tollgate.store.sql.report.SqlContractStore(database), java.time.Clock.systemUTC()).inForce(cfg)));
       } catch (RuntimeException e) {
         err.println("cannot read the ledger from " + cfg.storage() + ": " + e.getMessage());
         return BAD;
@@ -150,7 +151,7 @@ public final class ExportCommand implements Callable<Integer> {
       }
       result.warnings().forEach(w -> err.println("warning: " + w));
       String where = out == null ? "" : ", written to " + out;
-      if (cfg.contracts().isEmpty()) {
+      if (result.billedCostNanos() == result.ledgerCostNanos() && result.shortfallNanos() == 0) {
         err.printf("%d FOCUS rows for %s to %s (UTC), billed %s USD = the ledger's %s USD%s%n", result.rows().size(), first, end,
             Money.ofNanos(result.billedCostNanos()).toUsdString(), Money.ofNanos(result.ledgerCostNanos()).toUsdString(), where);
       } else {
@@ -189,9 +190,11 @@ public final class ExportCommand implements Callable<Integer> {
     return new ModelPricing(configured, catalog);
   }
 
-  static FocusExporter.Context context(GatewayConfig cfg, LocalDate first, LocalDate end) {
+  /** Who the export is for, with the contracts in force (the config's and those made through the admin API). */
+  static FocusExporter.Context context(GatewayConfig cfg, LocalDate first, LocalDate end,
+      List<dev.tollgate.domain.contract.Contract> contracts) {
     Map<String, String> centers = new HashMap<>();
     for (TeamConfig t : cfg.teams().values()) if (t.costCenter() != null) centers.put(t.name(), t.costCenter());
-    return new FocusExporter.Context(cfg.org().name(), centers, cfg.contracts(), first, end);
+    return new FocusExporter.Context(cfg.org().name(), centers, contracts, first, end);
   }
 }

@@ -194,6 +194,26 @@ public final class ConfigLoader {
     return c;
   }
 
+  /**
+   * Reads one contract written as JSON (an admin API body, in the config file's keys) against the
+   * providers and models of {@code config}, with the same checks and messages as {@code contracts.<name>}
+   * in the file, and refuses it when it would be in force on the same days as one of {@code others} of
+   * the same scope. No {@code ${VAR}} substitution.
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public static dev.tollgate.domain.contract.Contract contract(String name, JsonNode body, GatewayConfig config,
+      List<dev.tollgate.domain.contract.Contract> others) {
+    ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(n -> null));
+    if (name == null || !CLASS_NAME.matcher(name).matches()) {
+      ctx.error("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      throw new ConfigException(ctx.errors());
+    }
+    var c = ContractParser.one(ctx, name, body, config.providers(), config.models(), others);
+    if (ctx.errorCount() > 0 || c == null) throw new ConfigException(ctx.errors());
+    return c;
+  }
+
   /** Reads a salary template written as JSON ({@code team, headcount, annual_salary_usd, share, since, warn_at, on_exceed}). */
   public static BudgetConfig salaryBudget(JsonNode node) {
     ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(name -> null));

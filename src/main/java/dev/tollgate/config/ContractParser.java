@@ -33,17 +33,29 @@ final class ContractParser {
       Contract c = one(ctx, "contracts." + name, name, body, providers, models);
       if (c != null) out.add(c);
     });
-    for (int i = 0; i < out.size(); i++) {
-      for (int j = 0; j < i; j++) {
-        Contract a = out.get(j);
-        Contract b = out.get(i);
-        if (a.provider().equals(b.provider()) && java.util.Objects.equals(a.model(), b.model()) && overlap(a, b)) {
-          ctx.error("contracts." + b.name(), "is in force on the same days as contracts." + a.name() + " for the same "
-              + (b.model() == null ? "provider" : "provider and model") + "; end one (valid_until) before the other starts");
-        }
+    for (int i = 0; i < out.size(); i++) clash(ctx, out.get(i), out.subList(0, i));
+    return List.copyOf(out);
+  }
+
+  /**
+   * One contract written as JSON (an admin API body) at {@code contracts.<name>}, with the same checks and
+   * messages as in the file, and not in force on the same days as one of {@code others} of the same scope.
+   */
+  static Contract one(ParseContext ctx, String name, JsonNode body, Map<String, ProviderConfig> providers,
+      Map<String, ModelConfig> models, List<Contract> others) {
+    Contract c = one(ctx, "contracts." + name, name, body, providers, models);
+    if (c != null) clash(ctx, c, others);
+    return c;
+  }
+
+  private static void clash(ParseContext ctx, Contract b, List<Contract> others) {
+    for (Contract a : others) {
+      if (!a.name().equals(b.name()) && a.provider().equals(b.provider()) && java.util.Objects.equals(a.model(), b.model())
+          && overlap(a, b)) {
+        ctx.error("contracts." + b.name(), "is in force on the same days as contracts." + a.name() + " for the same "
+            + (b.model() == null ? "provider" : "provider and model") + "; end one (valid_until) before the other starts");
       }
     }
-    return List.copyOf(out);
   }
 
   private static Contract one(ParseContext ctx, String path, String name, JsonNode body, Map<String, ProviderConfig> providers,
