@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
       "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "counters_options",
-      "exceptions", "admission", "alerts", "observability");
+      "exceptions", "admission", "alerts", "observability", "contracts");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> COUNTERS_OPTION_KEYS = List.of("on_redis_down", "local_limit_fraction", "key_prefix",
@@ -155,9 +155,11 @@ public final class ConfigLoader {
     AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
     AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
     ObservabilityConfig observability = ObservabilityConfig.parse(top.section("observability", List.of("tracing")));
+    List<dev.tollgate.domain.contract.Contract> contracts = ContractParser.parse(ctx, top.raw("contracts"), providers, models);
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts, observability);
+        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts, observability,
+        contracts);
   }
 
   /**
@@ -191,6 +193,26 @@ public final class ConfigLoader {
     WorkloadClassConfig c = WorkloadClassParser.one(ctx, path, name, body, config.models(),
         WorkloadClassParser.tiers(config.models()));
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
+    return c;
+  }
+
+  /**
+   * Reads one contract written as JSON (an admin API body, in the config file's keys) against the
+   * providers and models of {@code config}, with the same checks and messages as {@code contracts.<name>}
+   * in the file, and refuses it when it would be in force on the same days as one of {@code others} of
+   * the same scope. No {@code ${VAR}} substitution.
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public static dev.tollgate.domain.contract.Contract contract(String name, JsonNode body, GatewayConfig config,
+      List<dev.tollgate.domain.contract.Contract> others) {
+    ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(n -> null));
+    if (name == null || !CLASS_NAME.matcher(name).matches()) {
+      ctx.error("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      throw new ConfigException(ctx.errors());
+    }
+    var c = ContractParser.one(ctx, name, body, config.providers(), config.models(), others);
+    if (ctx.errorCount() > 0 || c == null) throw new ConfigException(ctx.errors());
     return c;
   }
 

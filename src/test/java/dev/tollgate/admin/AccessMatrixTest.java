@@ -100,6 +100,12 @@ class AccessMatrixTest {
       GET    /admin/v1/reports/roi             | Y Y N N Y
       GET    /admin/v1/reports/compare         | Y Y N N Y
       GET    /admin/v1/reports/chargeback      | Y Y N N Y
+      GET    /admin/v1/reports/effective-cost  | Y Y N N Y
+      GET    /admin/v1/contracts               | Y Y N N Y
+      POST   /admin/v1/contracts               | Y Y N N N
+      GET    /admin/v1/contracts/:name         | Y Y N N Y
+      PUT    /admin/v1/contracts/:name         | Y Y N N N
+      DELETE /admin/v1/contracts/:name         | Y Y N N N
       GET    /admin/v1/forecast                | Y Y N N Y
       POST   /admin/v1/forecast/what-if        | Y Y N N N
       GET    /admin/v1/export/focus            | Y Y N N Y
