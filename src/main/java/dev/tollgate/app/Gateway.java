@@ -69,6 +69,7 @@ public final class Gateway implements AutoCloseable {
   private final ExceptionService exceptions;
   private final dev.tollgate.service.WorkloadClassService workloadClasses;
   private final dev.tollgate.service.AlertService alerts;
+  private final Alerting alerting;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -95,9 +96,10 @@ public final class Gateway implements AutoCloseable {
     this.breakers = new dev.tollgate.pipeline.call.CircuitBreakers(clock, metrics);
     this.counters = CounterStores.open(vertx, initial);
     this.notices = new BudgetNotices(clock);
-    this.alerts = new dev.tollgate.service.AlertService(clock, notices);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
     this.audit = new dev.tollgate.service.AuditLog(storage.auditStore(), clock);
+    this.alerting = new Alerting(vertx, clock, storage, audit);
+    this.alerts = alerting.service;
     audit.watchConfig(initial);
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     this.workloadClasses = new dev.tollgate.service.WorkloadClassService(storage.workloadClassStore(), keys);
@@ -112,18 +114,13 @@ public final class Gateway implements AutoCloseable {
     });
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
-    alerts.keyActions(name -> {
-      keys.suspend(name, dev.tollgate.service.AlertService.RUNAWAY_REASON);
-      // The gateway's own change to the control plane is audited like anyone's, off the thread that noticed it.
-      vertx.executeBlocking(() -> {
-        audit.recordSystem("alerts", "SUSPEND", "key_suspension", name, null, dev.tollgate.service.AuditLog.suspensionJson(name, dev.tollgate.service.AlertService.RUNAWAY_REASON));
-        return null;
-      }, false);
-    }, keys::resume);
+    alerting.seed(storage, initial.org().timeZone());
+    alerting.startForecasts(() -> budgets, () -> config.get().org().timeZone());
     PromptEstimator estimator = new PromptEstimator(tokens);
-    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(ledgerRows, List.of(metrics, alerts, new dev.tollgate.metrics.AccessLog())), breakers,
-        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
+    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerting.budgetNotifier(notices),
+        new Record(ledgerRows, List.of(metrics, alerting.feed, new dev.tollgate.metrics.AccessLog())), breakers,
+        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics,
+        alerting.restrictions);
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
@@ -237,6 +234,11 @@ public final class Gateway implements AutoCloseable {
     return budgets;
   }
 
+  /** Looks at the budgets' projections now instead of at the next interval (for operators' scripts and tests). */
+  public void checkForecastsNow() {
+    alerting.checkForecasts(() -> budgets, () -> config.get().org().timeZone(), true);
+  }
+
   private static AdmissionPolicy admissionPolicy(GatewayConfig c) {
     var a = c.admission() == null ? dev.tollgate.config.AdmissionConfig.defaults() : c.admission();
     return AdmissionPolicy.of(a.defaultOutputTokens(), a.tokenizerSafetyPercent(), c.server().requestTimeout());
@@ -280,9 +282,7 @@ public final class Gateway implements AutoCloseable {
     budgets.useConfig(next);
     workloadClasses.useConfig(next);
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
-    alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
-        ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
-        ac.channels().stream().map(c -> (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
+    alerting.configure(ac, ac.channels().stream().map(c -> (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
             "slack".equals(c.type()), 1000)).toList());
     var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
     exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
@@ -360,6 +360,7 @@ public final class Gateway implements AutoCloseable {
       log.warn("HTTP server did not stop cleanly: {}", e.toString());
     }
     providers.closeAll();
+    alerting.close();
     counters.close();
     if (ledgerStream != null) ledgerStream.close();
     storage.close();

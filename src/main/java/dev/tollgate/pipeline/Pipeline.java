@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The request path, in order:
  *
  * <pre>
- *   authenticate → decode → attribute → classify → guard → route → cache → admit → call provider → meter → record
+ *   authenticate → decode → attribute → restrain → classify → guard → route → cache → admit → call provider → meter → record
  * </pre>
  *
  * The cache stage sits after route (its key holds the served model) and before admit, so that a hit
@@ -49,16 +49,18 @@ public final class Pipeline {
 
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
     this(clock, estimator, counters, notifier, record, new dev.tollgate.pipeline.call.CircuitBreakers(clock,
-        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE);
+        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE,
+        new dev.tollgate.domain.alert.Restrictions());
   }
 
   /**
    * @param breakers the deployments' circuit breakers (shared with what reports their state)
    * @param retryTimer runs retries after their backoff
+   * @param restrictions what alerts' automatic actions throttle or suspend
    */
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
       dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
-      dev.tollgate.port.UpstreamEvents events) {
+      dev.tollgate.port.UpstreamEvents events, dev.tollgate.domain.alert.Restrictions restrictions) {
     this.clock = clock;
     this.meter = new Meter(estimator);
     this.record = record;
@@ -67,6 +69,7 @@ public final class Pipeline {
         new Authenticate(clock),
         new Decode(),
         new Attribute(),
+        new dev.tollgate.pipeline.restrain.Restrain(restrictions, clock),
         new Classify(estimator),
         new Guard(),
         new Route(),
