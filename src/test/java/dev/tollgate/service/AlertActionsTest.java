@@ -170,4 +170,24 @@ class AlertActionsTest {
     assertThat(audit("alert_restriction:workflow:nightly-report")).extracting(r -> r.get("actor").asText())
         .containsExactly("system:alerts", "admin-token");
   }
+
+  @Test
+  void aRegisteredProductionBatchThatRecordsOutcomesIsNotARunawayButTheSameCadenceUnregisteredIs() throws Exception {
+    start();
+    assertThat(gw.post("/admin/v1/workflows", ADMIN, "{\"name\":\"etl-nightly\",\"owner\":\"data\",\"stage\":\"production\"}")
+        .statusCode()).isEqualTo(201);
+    assertThat(gw.post("/admin/v1/outcomes", ADMIN, "{\"type\":\"tables_loaded\",\"count\":40,\"value_usd\":20,"
+        + "\"workflow\":\"etl-nightly\"}").statusCode()).isEqualTo(201);
+    for (int i = 0; i < 6; i++) {
+      assertThat(chat("tg-actions-cron-key-0000001", "load " + i, "x-tollgate-workflow", "etl-nightly").statusCode()).isEqualTo(200);
+      // Suspended once its fourth run is seen (runaway action: suspend); its later runs are refused.
+      chat("tg-actions-cron-key-0000002", "copy " + i, "x-tollgate-workflow", "copy-nightly");
+      clock.advance(Duration.ofMinutes(15));
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> alert("runaway_automation", "key:cron-2"), a -> a != null);
+    assertThat(alert("runaway_automation", "key:cron-1")).isNull();
+    assertThat(alert("runaway_automation", "workflow:etl-nightly")).isNull();
+    assertThat(chat("tg-actions-cron-key-0000001", "load 7", "x-tollgate-workflow", "etl-nightly").statusCode()).isEqualTo(200);
+  }
 }
