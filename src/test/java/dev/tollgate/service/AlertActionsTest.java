@@ -42,6 +42,8 @@ class AlertActionsTest {
         - { name: cron-2, secret: tg-actions-cron-key-0000002 }
         - { name: cron-3, secret: tg-actions-cron-key-0000003 }
         - { name: cron-4, secret: tg-actions-cron-key-0000004 }
+      budgets:
+        - { scope: "key:cron-4", window: day, requests: 4 }
       alerts:
         runaway: { min_runs: 4, min_period: 5m, tolerance: 0.1, action: suspend }
         retry_storm: { count: 5, window: 5m, action: throttle, throttle_per_minute: 2 }
@@ -189,5 +191,22 @@ class AlertActionsTest {
     assertThat(alert("runaway_automation", "key:cron-1")).isNull();
     assertThat(alert("runaway_automation", "workflow:etl-nightly")).isNull();
     assertThat(chat("tg-actions-cron-key-0000001", "load 7", "x-tollgate-workflow", "etl-nightly").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theForecastCheckTellsWhenABudgetIsProjectedToRunOutBeforeItsPeriodEnds() throws Exception {
+    start();
+    // 10:00: two of four requests used in 10 hours, on pace for about five by midnight.
+    assertThat(chat("tg-actions-cron-key-0000004", "one").statusCode()).isEqualTo(200);
+    assertThat(chat("tg-actions-cron-key-0000004", "two").statusCode()).isEqualTo(200);
+    gw.gateway().checkForecastsNow();
+
+    JsonNode forecast = await().atMost(Duration.ofSeconds(10)).until(() -> {
+      for (JsonNode a : JSON.readTree(gw.get("/admin/v1/alerts?kind=budget_forecast", ADMIN).body()).get("data")) return a;
+      return null;
+    }, a -> a != null);
+    assertThat(forecast.get("subject").asText()).startsWith("key:cron-4|");
+    assertThat(forecast.get("message").asText()).contains("key:cron-4 is projected to exhaust the daily request budget of key:cron-4")
+        .contains("2 of 4 requests used so far");
   }
 }
