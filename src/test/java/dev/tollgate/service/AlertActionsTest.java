@@ -60,7 +60,11 @@ class AlertActionsTest {
   }
 
   void start() {
-    gw = TestGateway.start(TestGateway.parse(YAML, Map.of("DIR", dir.toString()), dir), clock);
+    start(YAML);
+  }
+
+  void start(String yaml) {
+    gw = TestGateway.start(TestGateway.parse(yaml, Map.of("DIR", dir.toString()), dir), clock);
   }
 
   HttpResponse<String> chat(String key, String prompt, String... headers) {
@@ -208,5 +212,24 @@ class AlertActionsTest {
     assertThat(forecast.get("subject").asText()).startsWith("key:cron-4|");
     assertThat(forecast.get("message").asText()).contains("key:cron-4 is projected to exhaust the daily request budget of key:cron-4")
         .contains("2 of 4 requests used so far");
+  }
+
+  @Test
+  void spendBaselinesAreSeededFromTheLedgerAtStartSoASpikeAfterARestartIsSeen() throws Exception {
+    String yaml = YAML.replace("spend_spike: { enabled: false }", "spend_spike: { factor: 3, weeks: 4, min_baseline_usd: 0 }");
+    start(yaml);
+    // Four Wednesdays at 10:xx: one request each (from a different key, so nothing runs on a period).
+    for (int week = 1; week <= 4; week++) {
+      assertThat(chat("tg-actions-cron-key-000000" + week, "weekly " + week).statusCode()).isEqualTo(200);
+      clock.advance(Duration.ofDays(7));
+    }
+    gw.close();
+    // A new process a month later: what it knows of past Wednesdays comes from the ledger.
+    start(yaml);
+    for (int i = 0; i < 4; i++) assertThat(chat(LOOPER, "burst " + i).statusCode()).isEqualTo(200);
+
+    JsonNode spike = await().atMost(Duration.ofSeconds(10)).until(() -> alert("spend_spike", "org"), a -> a != null);
+    assertThat(spike.get("message").asText()).contains("median of 4 weeks");
+    assertThat(alert("spend_spike", "key:looper")).as("no history of its own: not judged").isNull();
   }
 }
