@@ -55,7 +55,7 @@ final class Alerting implements AutoCloseable {
     this.forecasts = new ForecastAlerts(service, clock);
     // Restrictions are made on the detectors' thread (or a worker, for budget alerts): the audit write may block there.
     service.onRestricted(r -> audit.recordSystem("alerts", r.kind() == Restriction.Kind.SUSPEND ? "SUSPEND" : "THROTTLE",
-        "alert_restriction", r.subject(), null, json(r)));
+        "alert_restriction", r.subject(), null, AuditLog.restrictionJson(r)));
     var workflows = new dev.tollgate.store.sql.report.SqlWorkflowStore(storage.database());
     var outcomes = new dev.tollgate.store.sql.report.SqlOutcomeStore(storage.database());
     service.detectors().sanctionedWorkflows(name -> {
@@ -94,6 +94,15 @@ final class Alerting implements AutoCloseable {
         : new AlertService.Action(kind, kind == Restriction.Kind.THROTTLE ? perMinute : 0);
   }
 
+  /**
+   * Reads the restrictions from the database every 10 s, so that one made or lifted by another
+   * replica (or its acknowledgement) holds here too within that time.
+   */
+  void syncRestrictions(Storage storage) {
+    vertx.setPeriodic(10_000, t -> feed.run("reading the alert restrictions",
+        () -> restrictions.syncTo(storage.alertStore().restrictions())));
+  }
+
   /** Seeds the spend baselines from the ledger (rows up to now; later ones are told live), on the detectors' thread. */
   void seed(Storage storage, ZoneId zone) {
     Instant until = clock.instant();
@@ -114,15 +123,6 @@ final class Alerting implements AutoCloseable {
     if (!force && lastForecast != null && now.isBefore(lastForecast.plus(forecastEvery))) return;
     lastForecast = now;
     feed.run("the budget forecast check", () -> forecasts.check(budgets.get().status(zone.get()), zone.get()));
-  }
-
-  private static String json(Restriction r) {
-    return "{\"subject\":" + quote(r.subject()) + ",\"action\":" + quote(r.kind().wire()) + ",\"per_minute\":" + r.perMinute()
-        + ",\"alert_id\":" + quote(r.alertId()) + ",\"reason\":" + quote(r.reason()) + "}";
-  }
-
-  private static String quote(String s) {
-    return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
   }
 
   @Override

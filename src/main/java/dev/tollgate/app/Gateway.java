@@ -115,6 +115,7 @@ public final class Gateway implements AutoCloseable {
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
     alerting.seed(storage, initial.org().timeZone());
+    alerting.syncRestrictions(storage);
     alerting.startForecasts(() -> budgets, () -> config.get().org().timeZone());
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerting.budgetNotifier(notices),

@@ -294,8 +294,9 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
       if (!e.getValue().id().equals(id)) continue;
       Alert before = e.getValue();
       Alert changed = before.withState(state, by);
+      // The database first: a replica (or this one) reading the restrictions back must not find it again.
+      store.lift(id);
       List<Restriction> lifted = restrictions.liftFor(id);
-      if (!lifted.isEmpty()) store.lift(id);
       if (state.equals("resolved")) {
         open.remove(e.getKey());
         lastSent.remove(e.getKey());

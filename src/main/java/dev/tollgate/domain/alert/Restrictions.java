@@ -36,6 +36,20 @@ public final class Restrictions {
     return lifted;
   }
 
+  /**
+   * Makes the restrictions in force exactly {@code current} (read from the database, where other
+   * replicas write theirs and acknowledgements lift them); throttle counts of unchanged ones go on.
+   */
+  public void syncTo(List<Restriction> current) {
+    Map<String, Restriction> wanted = new java.util.HashMap<>();
+    current.forEach(r -> wanted.put(r.subject(), r));
+    bySubject.keySet().removeIf(subject -> !wanted.containsKey(subject));
+    minutes.keySet().removeIf(subject -> !wanted.containsKey(subject));
+    wanted.forEach((subject, r) -> {
+      if (!r.equals(bySubject.put(subject, r))) minutes.remove(subject);
+    });
+  }
+
   public List<Restriction> all() {
     return List.copyOf(bySubject.values());
   }
