@@ -116,6 +116,8 @@ public final class Gateway implements AutoCloseable {
 
     alerting.seed(storage, initial.org().timeZone());
     alerting.syncRestrictions(storage);
+    metrics.alerts(dev.tollgate.service.AlertService.KINDS, alerts::opened, alerts::openNow, alerting.feed::pending,
+        alerting.feed::dropped);
     alerting.startForecasts(() -> budgets, () -> config.get().org().timeZone());
     PromptEstimator estimator = new PromptEstimator(tokens);
     Pipeline pipeline = new Pipeline(clock, estimator, counters, alerting.budgetNotifier(notices),

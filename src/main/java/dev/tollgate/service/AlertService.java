@@ -49,6 +49,10 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
   private final Map<String, Alert> open = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastSent = new ConcurrentHashMap<>();
   private final UsageAlerts detectors;
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> openedByKind = new ConcurrentHashMap<>();
+  /** The kinds of alert the gateway opens (for metrics). */
+  public static final List<String> KINDS = List.of("budget_threshold", "budget_forecast", "spend_spike", "runaway_automation",
+      "retry_storm", "error_rate", "exception_expiring", "exception_pending_approval");
   private volatile Settings settings = Settings.quiet();
   private volatile List<AlertChannel> channels = List.of();
   private volatile Consumer<Restriction> onRestricted = r -> {};
@@ -168,6 +172,7 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
       fresh[0] = true;
       return new Alert(newId(now, key), kind, subject, team, user, severity, message, now, now, 1, "open", null, null);
     });
+    if (fresh[0]) openedByKind.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
     if (fresh[0] && plan != null && !plan.action().none()) {
       // Outside the map's compute: restricting writes to the store and tells the audit log.
       String taken = restrict(alert, plan, now).describe();
@@ -201,6 +206,17 @@ public final class AlertService implements UsageObserver, BudgetNotifier {
     }
     onRestricted.accept(r);
     return r;
+  }
+
+  /** Incidents of this kind opened since start. */
+  public long opened(String kind) {
+    var n = openedByKind.get(kind);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Incidents of this kind open or acknowledged now. */
+  public long openNow(String kind) {
+    return open.values().stream().filter(a -> a.kind().equals(kind)).count();
   }
 
   /** Whether an alert of this kind and subject is open or acknowledged now. */

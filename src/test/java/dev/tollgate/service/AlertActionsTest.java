@@ -93,6 +93,9 @@ class AlertActionsTest {
     String id = storm.get("id").asText();
     assertThat(storm.get("action").asText()).isEqualTo("throttle key:looper to 2/min");
     assertThat(storm.get("message").asText()).contains("5 times").contains("prompt_hash");
+    String metrics = gw.get("/metrics", null).body();
+    assertThat(metrics).contains("tollgate_alerts_opened_total{kind=\"retry_storm\"} 1.0")
+        .contains("tollgate_alerts_open{kind=\"retry_storm\"} 1.0").contains("tollgate_alert_detector_dropped_rows_total 0.0");
 
     clock.advance(Duration.ofSeconds(15));
     assertThat(chat(LOOPER, "first").statusCode()).isEqualTo(200);
