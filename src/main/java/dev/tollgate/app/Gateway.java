@@ -72,6 +72,7 @@ public final class Gateway implements AutoCloseable {
   /** The access log is written off the event loops: a line per request is I/O. */
   private final dev.tollgate.metrics.BackgroundObserver accessLog =
       new dev.tollgate.metrics.BackgroundObserver("tollgate-access-log", new dev.tollgate.metrics.AccessLog(), 65_536);
+  private final Alerting alerting;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -102,9 +103,10 @@ public final class Gateway implements AutoCloseable {
     this.breakers = new dev.tollgate.pipeline.call.CircuitBreakers(clock, metrics);
     this.counters = CounterStores.open(vertx, initial);
     this.notices = new BudgetNotices(clock);
-    this.alerts = new dev.tollgate.service.AlertService(clock, notices);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
     this.audit = new dev.tollgate.service.AuditLog(storage.auditStore(), clock);
+    this.alerting = new Alerting(vertx, clock, storage, audit);
+    this.alerts = alerting.service;
     audit.watchConfig(initial);
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     this.workloadClasses = new dev.tollgate.service.WorkloadClassService(storage.workloadClassStore(), keys);
@@ -119,18 +121,16 @@ public final class Gateway implements AutoCloseable {
     });
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
-    alerts.keyActions(name -> {
-      keys.suspend(name, dev.tollgate.service.AlertService.RUNAWAY_REASON);
-      // The gateway's own change to the control plane is audited like anyone's, off the thread that noticed it.
-      vertx.executeBlocking(() -> {
-        audit.recordSystem("alerts", "SUSPEND", "key_suspension", name, null, dev.tollgate.service.AuditLog.suspensionJson(name, dev.tollgate.service.AlertService.RUNAWAY_REASON));
-        return null;
-      }, false);
-    }, keys::resume);
+    alerting.seed(storage, initial.org().timeZone());
+    alerting.syncRestrictions(storage);
+    metrics.alerts(dev.tollgate.service.AlertService.KINDS, alerts::opened, alerts::openNow, alerting.feed::pending,
+        alerting.feed::dropped);
+    alerting.startForecasts(() -> budgets, () -> config.get().org().timeZone());
     PromptEstimator estimator = new PromptEstimator(tokens);
-    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(ledgerRows, List.of(metrics, alerts, accessLog), requestOutcomes(clock)), breakers,
+    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerting.budgetNotifier(notices),
+        new Record(ledgerRows, List.of(metrics, alerting.feed, accessLog), requestOutcomes(clock)), breakers,
         retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics,
+        alerting.restrictions,
         dev.tollgate.pipeline.RequestTracing.both(this.tracing.requests(), new dev.tollgate.metrics.PromptLog()));
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
@@ -269,6 +269,11 @@ public final class Gateway implements AutoCloseable {
     return budgets;
   }
 
+  /** Looks at the budgets' projections now instead of at the next interval (for operators' scripts and tests). */
+  public void checkForecastsNow() {
+    alerting.checkForecasts(() -> budgets, () -> config.get().org().timeZone(), true);
+  }
+
   private static AdmissionPolicy admissionPolicy(GatewayConfig c) {
     var a = c.admission() == null ? dev.tollgate.config.AdmissionConfig.defaults() : c.admission();
     return AdmissionPolicy.of(a.defaultOutputTokens(), a.tokenizerSafetyPercent(), c.server().requestTimeout());
@@ -312,9 +317,8 @@ public final class Gateway implements AutoCloseable {
     budgets.useConfig(next);
     workloadClasses.useConfig(next);
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
-    alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
-        ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(metrics.alertCounter()), ac.channels().stream().map(c -> "email".equals(c.type())
+    alerting.configure(ac, java.util.stream.Stream.concat(java.util.stream.Stream.of(metrics.alertCounter()),
+        ac.channels().stream().map(c -> "email".equals(c.type())
             ? (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.EmailChannel(vertx, c.email(), 1000)
             : (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
                 "slack".equals(c.type()), 1000))).toList());
@@ -395,6 +399,7 @@ public final class Gateway implements AutoCloseable {
     }
     providers.closeAll();
     accessLog.close();
+    alerting.close();
     counters.close();
     if (ledgerStream != null) ledgerStream.close();
     storage.close();

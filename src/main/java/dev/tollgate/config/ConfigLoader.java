@@ -153,7 +153,8 @@ public final class ConfigLoader {
         top.section("classification", List.of("default", "rules")), classes.keySet());
     ExceptionsConfig exceptions = exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers")));
     AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
-    AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
+    AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate",
+        "spend_spike", "retry_storm", "forecast")));
     ObservabilityConfig observability = ObservabilityConfig.parse(top.section("observability", List.of("tracing")));
     List<dev.tollgate.domain.contract.Contract> contracts = ContractParser.parse(ctx, top.raw("contracts"), providers, models);
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
@@ -248,12 +249,12 @@ public final class ConfigLoader {
       channels.add(new AlertsConfig.Channel(type, url, c.text("secret")));
     }
     java.time.Duration cooldown = s.duration("cooldown", false, d.cooldown());
-    Section r = s.section("runaway", List.of("min_runs", "min_period", "tolerance", "action"));
+    Section r = s.section("runaway", List.of("min_runs", "min_period", "tolerance", "action", "throttle_per_minute"));
     Long minRuns = r.whole("min_runs", 3, 1000, d.runawayMinRuns());
     java.time.Duration minPeriod = r.duration("min_period", false, d.runawayMinPeriod());
     java.math.BigDecimal tolerance = r.present("tolerance") ? r.decimal("tolerance") : java.math.BigDecimal.valueOf(d.runawayTolerance());
     String action = r.text("action", d.runawayAction());
-    if (action != null && !action.equals("none") && !action.equals("suspend")) r.error("action", "must be none or suspend");
+    if (action != null && !AlertRules.ACTIONS.contains(action)) r.error("action", "must be none, throttle or suspend");
     Section e = s.section("error_rate", List.of("window_minutes", "min_calls", "threshold"));
     Long window = e.whole("window_minutes", 1, 60, d.errorWindowMinutes());
     Long minCalls = e.whole("min_calls", 1, 1_000_000, d.errorMinCalls());
@@ -265,7 +266,7 @@ public final class ConfigLoader {
         minRuns == null ? d.runawayMinRuns() : minRuns.intValue(), minPeriod == null ? d.runawayMinPeriod() : minPeriod,
         tolerance == null ? d.runawayTolerance() : tolerance.doubleValue(), action == null ? d.runawayAction() : action,
         window == null ? d.errorWindowMinutes() : window.intValue(), minCalls == null ? d.errorMinCalls() : minCalls.intValue(),
-        threshold == null ? d.errorThreshold() : threshold.doubleValue());
+        threshold == null ? d.errorThreshold() : threshold.doubleValue(), AlertRules.parse(s, r));
   }
 
   private static AdmissionConfig admission(Section s) {

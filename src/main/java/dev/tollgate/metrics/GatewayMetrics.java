@@ -64,6 +64,25 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
         .description("Ledger rows written to the stream's local spool for a later replay").register(registry);
   }
 
+  /**
+   * The alerts' own health: incidents opened per kind since start, incidents open now per kind, and
+   * the detectors' queue (rows waiting, rows dropped because it was full).
+   */
+  public void alerts(java.util.List<String> kinds, java.util.function.ToLongFunction<String> opened,
+      java.util.function.ToLongFunction<String> openNow, java.util.function.LongSupplier pending,
+      java.util.function.LongSupplier dropped) {
+    for (String kind : kinds) {
+      io.micrometer.core.instrument.FunctionCounter.builder("tollgate_alerts_opened", kind, opened::applyAsLong)
+          .tag("kind", kind).description("Alerts opened (new incidents) since start").register(registry);
+      Gauge.builder("tollgate_alerts_open", kind, openNow::applyAsLong).tag("kind", kind)
+          .description("Alerts open or acknowledged now").register(registry);
+    }
+    Gauge.builder("tollgate_alert_detector_queue", pending, LongSupplierValue::of)
+        .description("Ledger rows and checks waiting for the alert detectors").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_alert_detector_dropped_rows", dropped, LongSupplierValue::of)
+        .description("Ledger rows the alert detectors never saw because their queue was full").register(registry);
+  }
+
   private static final class LongSupplierValue {
     static double of(java.util.function.LongSupplier s) {
       return s.getAsLong();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The request path, in order:
  *
  * <pre>
- *   authenticate → decode → attribute → classify → guard → route → cache → admit → call provider → meter → record
+ *   authenticate → decode → attribute → restrain → classify → guard → route → cache → admit → call provider → meter → record
  * </pre>
  *
  * The cache stage sits after route (its key holds the served model) and before admit, so that a hit
@@ -50,23 +50,31 @@ public final class Pipeline {
 
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
     this(clock, estimator, counters, notifier, record, new dev.tollgate.pipeline.call.CircuitBreakers(clock,
-        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE);
+        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE,
+        new dev.tollgate.domain.alert.Restrictions());
   }
 
   /**
    * @param breakers the deployments' circuit breakers (shared with what reports their state)
    * @param retryTimer runs retries after their backoff
+   * @param restrictions what alerts' automatic actions throttle or suspend
    */
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
       dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
       dev.tollgate.port.UpstreamEvents events) {
-    this(clock, estimator, counters, notifier, record, breakers, retryTimer, events, RequestTracing.OFF);
+    this(clock, estimator, counters, notifier, record, breakers, retryTimer, events, new dev.tollgate.domain.alert.Restrictions());
+  }
+
+  public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
+      dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.port.UpstreamEvents events, dev.tollgate.domain.alert.Restrictions restrictions) {
+    this(clock, estimator, counters, notifier, record, breakers, retryTimer, events, restrictions, RequestTracing.OFF);
   }
 
   /** @param tracing watches every request from its start to its ledger row (a span per request), or {@link RequestTracing#OFF} */
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
       dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
-      dev.tollgate.port.UpstreamEvents events, RequestTracing tracing) {
+      dev.tollgate.port.UpstreamEvents events, dev.tollgate.domain.alert.Restrictions restrictions, RequestTracing tracing) {
     this.tracing = tracing;
     this.clock = clock;
     this.meter = new Meter(estimator);
@@ -76,6 +84,7 @@ public final class Pipeline {
         new Authenticate(clock),
         new Decode(),
         new Attribute(),
+        new dev.tollgate.pipeline.restrain.Restrain(restrictions, clock),
         new Classify(estimator),
         new Guard(),
         new Route(),
