@@ -9,7 +9,10 @@
 #   DATABASES=sqlite bench/reports.sh     # one database only
 #
 # PostgreSQL: 127.0.0.1:5432, database test, user postgres, in its own schema (bench_reports, dropped
-# and made anew). SQLite: a file under bench/results/data/ (removed afterwards unless KEEP=1).
+# and made anew, kept afterwards). SQLite: a file under bench/results/data/ (removed afterwards unless
+# KEEP=1). With KEEP=1, bench/console-calls.sh then times the console's API calls on the same data.
+# Rows are written 20,000 a transaction (bench-ledger --batch) on one connection, rollups kept by the
+# ledger writer's own transaction code.
 # Needs Java 21+ (JAVA_HOME, else java on the PATH) and target/tollgate.jar (built if missing);
 # TOLLGATE_CP may name another class path instead.
 set -euo pipefail

@@ -12,6 +12,7 @@ export const UNITS = {
   usd: { label: 'US dollars', axis: usdShort, value: usd },
   requests: { label: 'requests', axis: short, value: int },
   tokens: { label: 'tokens', axis: short, value: (v) => `${int(v)} tokens` },
+  people: { label: 'people', axis: short, value: int },
 };
 
 /** Disposes every chart (called when the page changes). */

@@ -40,24 +40,29 @@ export default async function render(root, ctx) {
   const trend = h('div', { class: 'chart small', id: 'my-trend' });
   const split = h('div', { id: 'my-split' }, loading());
   const cheaper = h('div', { id: 'my-cheaper' }, loading());
+  const counterfactual = h('div', { id: 'my-counterfactual' }, loading());
   root.append(h('h2', {}, `${user}, ${monthName(t)}`), kpis,
     h('div', { class: 'grid' },
       panel({ title: 'Chat vs. agents', sub: 'Month to date, US dollars: calls made by an agent, and the rest by channel', id: 'chat-agents' }, split),
       panel({ title: 'Day by day', sub: 'Last 30 days, US dollars per day', id: 'my-days' }, trend)),
+    panel({ title: 'On each class\'s cheapest allowed model', sub: 'This month\'s calls, each priced on the cheapest model its workload class allows — exact, from the ledger', id: 'counterfactual' }, counterfactual),
     panel({ title: 'Cheaper options your classes allow', sub: 'What this month\'s calls would have cost on the other models of the same class, at catalog prices', id: 'cheaper' }, cheaper));
 
-  const [totals, byChannel, daily, byModel, classes, prices] = await Promise.allSettled([
+  const [totals, byChannel, daily, byModel, classes, prices, alternative] = await Promise.allSettled([
     usage({ user }),
     usage({ user, group_by: 'agent,channel' }),
     usage({ user, granularity: 'day', from: addDays(t, -29), to: tomorrow }),
     usage({ user, group_by: 'workload_class,model' }),
     has('GET', '/admin/v1/workload-classes') ? get('/admin/v1/workload-classes') : Promise.resolve({ data: [] }),
     has('GET', '/admin/v1/prices') ? get('/admin/v1/prices') : Promise.resolve({ data: [] }),
+    has('GET', '/admin/v1/reports/counterfactual')
+      ? get('/admin/v1/reports/counterfactual', { user, from: ms, to: tomorrow, group_by: 'workload_class,model' })
+      : Promise.reject(new Error('This build has no counterfactual report.')),
   ]);
   if (!ctx.alive()) return;
   if (totals.status === 'rejected') {
     fill(kpis, problem(totals.reason, 'This usage could not be read'));
-    [split, cheaper].forEach((b) => fill(b));
+    [split, cheaper, counterfactual].forEach((b) => fill(b));
     return;
   }
   const tt = totals.value.totals;
@@ -101,11 +106,40 @@ export default async function render(root, ctx) {
       description: `${user}'s daily spend over the last 30 days.` });
   }
 
+  if (alternative.status === 'fulfilled') fill(counterfactual, counterfactualTable(alternative.value));
+  else fill(counterfactual, emptyState('Not available', alternative.reason.message));
+
   if (Number(tt.requests) > 0 && byModel.status === 'fulfilled' && classes.status === 'fulfilled' && prices.status === 'fulfilled') {
     fill(cheaper, cheaperOptions(byModel.value.rows, classes.value, prices.value.data, ctx));
   } else if (Number(tt.requests) > 0) {
     fill(cheaper, emptyState('Not available', 'The classes or prices could not be read with this token.'));
   }
+}
+
+/** The server's counterfactual: actual cost, cost on each class's cheapest allowed model, difference. */
+function counterfactualTable(report) {
+  const total = report.total;
+  if (Number(total.requests) === 0) return emptyState('Nothing this month', 'No request to price on another model.');
+  return h('div', {},
+    h('div', { class: 'kpis' },
+      kpi('Cost', usd(total.actual_usd), { id: 'cf-actual', value: total.actual_usd }),
+      kpi('On the cheapest allowed models', usd(total.counterfactual_usd), { id: 'cf-counterfactual', value: total.counterfactual_usd }),
+      kpi('Difference', usd(total.difference_usd), { id: 'cf-difference', value: total.difference_usd })),
+    table({
+      id: 'counterfactual-table',
+      columns: [
+        { key: 'workload_class', label: 'Class', format: (v) => v || '(none)' },
+        { key: 'model', label: 'Model used', format: (v) => v || '—' },
+        { key: 'requests', label: 'Requests', num: true, format: int },
+        { key: 'actual_usd', label: 'Cost', num: true, format: usd },
+        { key: 'cheapest', label: 'Cheapest allowed', value: (r) => Object.keys(r.cheapest_models).join(', ') || '—' },
+        { key: 'counterfactual_usd', label: 'Would cost', num: true, format: usd },
+        { key: 'difference_usd', label: 'Difference', num: true, format: usd },
+      ],
+      rows: report.data,
+      initialSort: { key: 'difference_usd', dir: 'desc' },
+    }),
+    h('p', { class: 'sub' }, 'Calls without a class, cache hits, refusals and errors keep their cost. Prices and classes are today\'s.'));
 }
 
 /** Re-prices each (class, model) group of the month on every other model its class allows. */

@@ -169,6 +169,12 @@ public final class AccessRules {
       rule("GET", "/admin/v1/reports/roi", NONE, OVERSEERS),
       rule("GET", "/admin/v1/reports/compare", NONE, OVERSEERS),
       rule("GET", "/admin/v1/reports/chargeback", NONE, OVERSEERS),
+      rule("GET", "/admin/v1/reports/effective-cost", NONE, OVERSEERS),
+      rule("GET", "/admin/v1/contracts", NONE, OVERSEERS),
+      rule("POST", "/admin/v1/contracts", NONE, BUDGET_MAKERS),
+      rule("GET", "/admin/v1/contracts/:name", NONE, OVERSEERS),
+      rule("PUT", "/admin/v1/contracts/:name", NONE, BUDGET_MAKERS),
+      rule("DELETE", "/admin/v1/contracts/:name", NONE, BUDGET_MAKERS),
       rule("GET", "/admin/v1/forecast", NONE, OVERSEERS),
       rule("POST", "/admin/v1/forecast/what-if", NONE, BUDGET_MAKERS),
       rule("GET", "/admin/v1/export/focus", NONE, OVERSEERS),
@@ -180,7 +186,11 @@ public final class AccessRules {
       // The efficiency reports: a team lead's too, narrowed to their team by the usage filter (team=).
       rule("GET", "/admin/v1/reports/efficiency", USAGE_FILTER, READERS_BY_TEAM),
       rule("GET", "/admin/v1/reports/prompt-caching", USAGE_FILTER, READERS_BY_TEAM),
-      rule("GET", "/admin/v1/reports/savings", USAGE_FILTER, READERS_BY_TEAM));
+      rule("GET", "/admin/v1/reports/savings", USAGE_FILTER, READERS_BY_TEAM),
+      // "A cheaper model was allowed": a member's own requests too (user= forced), as on their usage page.
+      rule("GET", "/admin/v1/reports/counterfactual", USAGE_FILTER, USAGE_READERS),
+      // Adoption per person and team: a team lead's own team (team= forced).
+      rule("GET", "/admin/v1/reports/adoption", USAGE_FILTER, READERS_BY_TEAM));
 
   static {
     Set<String> seen = new HashSet<>();

@@ -43,10 +43,14 @@ public final class AdminApi {
   private final ReportsChargebackHandler reportsChargeback;
   private final ReportsForecastHandler reportsForecast;
   private final ExportHandler export;
+  private final ReportsEffectiveCostHandler reportsEffectiveCost;
+  private final ContractsHandler contracts;
   private final ExceptionsHandler exceptions;
   private final AlertsHandler alerts;
   private final TemplatesHandler templates;
   private final ReportsEfficiencyHandler reportsEfficiency;
+  private final ReportsCounterfactualHandler reportsCounterfactual;
+  private final ReportsAdoptionHandler reportsAdoption;
 
   public AdminApi(Vertx vertx, Supplier<GatewayConfig> config, KeyService keyService, UsageQuery usageQuery,
       PricesHandler prices, BudgetService budgetService, BudgetNotices notices, Clock clock,
@@ -74,14 +78,21 @@ public final class AdminApi {
     this.reportsRoi = new ReportsRoiHandler(vertx, usageQuery, outcomeStore, workflowRegistry, config, clock);
     this.reportsChargeback = new ReportsChargebackHandler(vertx, usageQuery, config, clock);
     this.reportsForecast = new ReportsForecastHandler(vertx, usageQuery, config, state, clock);
-    this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), config, state, clock);
+    var contractBook = new dev.tollgate.report.ContractBook(new dev.tollgate.store.sql.report.SqlContractStore(database), clock);
+    this.contracts = new ContractsHandler(vertx, contractBook, config, audit);
+    this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), contractBook, config, state,
+        clock);
+    this.reportsEffectiveCost = new ReportsEffectiveCostHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database),
+        contractBook, config, state, clock);
     this.exceptions = new ExceptionsHandler(vertx, exceptionService, clock, audit);
     this.alerts = new AlertsHandler(vertx, alertService, audit);
     this.templates = new TemplatesHandler(vertx, new dev.tollgate.report.efficiency.TemplateLibrary(
         new dev.tollgate.store.sql.report.SqlTemplateStore(database), clock), state,
         new dev.tollgate.pipeline.PromptEstimator(new dev.tollgate.tokens.JtokkitTokenCounter()), audit);
-    this.reportsEfficiency = new ReportsEfficiencyHandler(vertx,
-        new dev.tollgate.store.sql.report.SqlEfficiencyLedger(database), config, state, clock);
+    var efficiencyLedger = new dev.tollgate.store.sql.report.SqlEfficiencyLedger(database);
+    this.reportsEfficiency = new ReportsEfficiencyHandler(vertx, efficiencyLedger, config, state, clock);
+    this.reportsCounterfactual = new ReportsCounterfactualHandler(vertx, efficiencyLedger, config, state, clock);
+    this.reportsAdoption = new ReportsAdoptionHandler(vertx, efficiencyLedger, workflowRegistry, config, clock);
   }
 
   public void mount(Router router) {
@@ -146,6 +157,12 @@ public final class AdminApi {
     router.get("/admin/v1/reports/roi").handler(reportsRoi::roi);
     router.get("/admin/v1/reports/compare").handler(reportsRoi::compare);
     router.get("/admin/v1/reports/chargeback").handler(reportsChargeback::chargeback);
+    router.get("/admin/v1/reports/effective-cost").handler(reportsEffectiveCost::effectiveCost);
+    router.get("/admin/v1/contracts").handler(contracts::list);
+    router.post("/admin/v1/contracts").handler(contracts::create);
+    router.get("/admin/v1/contracts/:name").handler(contracts::get);
+    router.put("/admin/v1/contracts/:name").handler(contracts::replace);
+    router.delete("/admin/v1/contracts/:name").handler(contracts::delete);
     router.get("/admin/v1/forecast").handler(reportsForecast::forecast);
     router.post("/admin/v1/forecast/what-if").handler(reportsForecast::whatIf);
     router.get("/admin/v1/export/focus").handler(export::focus);
@@ -156,6 +173,8 @@ public final class AdminApi {
     router.get("/admin/v1/reports/efficiency").handler(reportsEfficiency::efficiency);
     router.get("/admin/v1/reports/prompt-caching").handler(reportsEfficiency::promptCaching);
     router.get("/admin/v1/reports/savings").handler(reportsEfficiency::savings);
+    router.get("/admin/v1/reports/counterfactual").handler(reportsCounterfactual::counterfactual);
+    router.get("/admin/v1/reports/adoption").handler(reportsAdoption::adoption);
     router.route("/admin/v1/*").handler(ctx ->
         AdminJson.error(ctx, 404, "not_found", "No admin route " + ctx.request().method() + " " + ctx.request().path()
             + ". GET /admin/v1/openapi.json lists them."));

@@ -110,7 +110,8 @@ final class OutcomesHandler {
     n.put("id", o.id()).put("type", o.type()).put("count", o.count());
     AdminJson.usd(n, "value_usd", o.value());
     n.put("workflow", o.workflow()).put("agent", o.agent()).put("team", o.team()).put("at", o.at().toString())
-        .put("recorded_at", o.recordedAt().toString()).put("note", o.note());
+        .put("recorded_at", o.recordedAt().toString()).put("note", o.note()).put("user", o.user()).put("key", o.key())
+        .put("request_id", o.requestId());
     return n;
   }
 }

@@ -172,11 +172,15 @@ final class ReportsEfficiencyHandler {
       }
     }
     Map<String, List<String>> allowed = new HashMap<>();
+    java.util.Set<String> privateModels = new java.util.HashSet<>();
+    java.util.Set<String> routePrivate = new java.util.HashSet<>();
+    for (ModelRoute m : s.models().values()) if ("private".equals(m.tier())) privateModels.add(m.name());
     for (WorkloadClass c : s.policy().classes().values()) {
+      if (c.pii() == dev.tollgate.domain.policy.PiiAction.ROUTE_PRIVATE) routePrivate.add(c.name());
       List<String> names = new ArrayList<>();
       for (ModelRoute m : s.models().values()) if (c.permits(m.name(), m.tier())) names.add(m.name());
       allowed.put(c.name(), names);
     }
-    return new PriceBook(byName, byServed, allowed);
+    return new PriceBook(byName, byServed, allowed, privateModels, routePrivate);
   }
 }

@@ -149,6 +149,7 @@ final class WorkloadClassesHandler {
     n.put("sensitivity", c.sensitivity());
     n.set("exception_tiers", AdminJson.JSON.valueToTree(c.exceptionTiers()));
     n.put("output_guard", c.output().wire());
+    n.put("prompt_logging", c.promptLogging());
     n.put("cache_ttl_s", c.cacheTtlSeconds());
     ArrayNode allowed = n.putArray("allowed_models");
     for (ModelRoute m : s.models().values()) {

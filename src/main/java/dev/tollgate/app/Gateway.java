@@ -72,6 +72,7 @@ public final class Gateway implements AutoCloseable {
   /** The access log is written off the event loops: a line per request is I/O. */
   private final dev.tollgate.metrics.BackgroundObserver accessLog =
       new dev.tollgate.metrics.BackgroundObserver("tollgate-access-log", new dev.tollgate.metrics.AccessLog(), 65_536);
+  private final Alerting alerting;
   private final Clock clock;
   private final AtomicReference<GatewayConfig> config = new AtomicReference<>();
   private final AtomicReference<GatewayState> state = new AtomicReference<>();
@@ -79,9 +80,13 @@ public final class Gateway implements AutoCloseable {
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int port;
   private ConfigWatcher watcher;
+  private final dev.tollgate.tracing.Tracing tracing;
 
-  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
+  private Gateway(GatewayConfig initial, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.tracing.Tracing tracing) {
     this.clock = clock;
+    // Tracing is set up once, at start: a reload does not change it.
+    this.tracing = tracing != null ? tracing : dev.tollgate.tracing.Tracing.fromConfig(initial.observability().tracing(), System::getenv);
     this.vertx = Vertx.vertx();
     var ledger = initial.ledger();
     this.storage = Storage.open(initial.storage(), ledger);
@@ -98,9 +103,10 @@ public final class Gateway implements AutoCloseable {
     this.breakers = new dev.tollgate.pipeline.call.CircuitBreakers(clock, metrics);
     this.counters = CounterStores.open(vertx, initial);
     this.notices = new BudgetNotices(clock);
-    this.alerts = new dev.tollgate.service.AlertService(clock, notices);
     this.budgets = new BudgetService(storage.budgetStore(), counters, clock);
     this.audit = new dev.tollgate.service.AuditLog(storage.auditStore(), clock);
+    this.alerting = new Alerting(vertx, clock, storage, audit);
+    this.alerts = alerting.service;
     audit.watchConfig(initial);
     this.exceptions = new ExceptionService(storage.exceptionStore(), storage.usageQuery(), clock);
     this.workloadClasses = new dev.tollgate.service.WorkloadClassService(storage.workloadClassStore(), keys);
@@ -115,18 +121,17 @@ public final class Gateway implements AutoCloseable {
     });
     BudgetRebuild.fromLedger(state.get().budgets(), counters, storage.usageQuery(), clock.instant());
 
-    alerts.keyActions(name -> {
-      keys.suspend(name, dev.tollgate.service.AlertService.RUNAWAY_REASON);
-      // The gateway's own change to the control plane is audited like anyone's, off the thread that noticed it.
-      vertx.executeBlocking(() -> {
-        audit.recordSystem("alerts", "SUSPEND", "key_suspension", name, null, dev.tollgate.service.AuditLog.suspensionJson(name, dev.tollgate.service.AlertService.RUNAWAY_REASON));
-        return null;
-      }, false);
-    }, keys::resume);
+    alerting.seed(storage, initial.org().timeZone());
+    alerting.syncRestrictions(storage);
+    metrics.alerts(dev.tollgate.service.AlertService.KINDS, alerts::opened, alerts::openNow, alerting.feed::pending,
+        alerting.feed::dropped);
+    alerting.startForecasts(() -> budgets, () -> config.get().org().timeZone());
     PromptEstimator estimator = new PromptEstimator(tokens);
-    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerts,
-        new Record(ledgerRows, List.of(metrics, alerts, accessLog)), breakers,
-        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics);
+    Pipeline pipeline = new Pipeline(clock, estimator, counters, alerting.budgetNotifier(notices),
+        new Record(ledgerRows, List.of(metrics, alerting.feed, accessLog), requestOutcomes(clock)), breakers,
+        retryTimer != null ? retryTimer : (ms, loop, task) -> vertx.setTimer(Math.max(1, ms), id -> loop.execute(task)), metrics,
+        alerting.restrictions,
+        dev.tollgate.pipeline.RequestTracing.both(this.tracing.requests(), new dev.tollgate.metrics.PromptLog()));
     metrics.watch(pipeline.responseCache());
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(Map.of("status", "ok")));
@@ -141,8 +146,13 @@ public final class Gateway implements AutoCloseable {
       ctx.json(Map.of("status", ready ? "ready" : "not_ready", "ledger_pending", storage.ledgerWriter().pending(),
           "circuits_not_closed", circuits));
     }));
-    router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+    if (storage.ledgerWriter() instanceof dev.tollgate.store.sql.SqlLedgerWriter sql) metrics.ledgerLag(sql::lastCommitLagMillis);
+    // Budget use is read from the counters (Redis, maybe), so the scrape runs off the event loop.
+    router.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> {
+      metrics.budgets(budgetUses());
+      return metrics.scrape();
+    }, false).onComplete(ar -> ctx.response().setStatusCode(ar.succeeded() ? 200 : 500)
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(ar.succeeded() ? ar.result() : "")));
     new DataPlane(pipeline, state::get, () -> config.get().server().maxBodyBytes(), clock, estimator).mount(router);
     new AdminApi(vertx, config::get, keys, storage.usageQuery(), new PricesHandler(state::get, catalog::get), budgets, notices, clock,
         pipeline, state::get, exceptions, alerts,
@@ -196,12 +206,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway; throws {@link ConfigException} if the config names a model with no price. */
   public static Gateway start(GatewayConfig config, Clock clock) {
-    return new Gateway(config, clock, null);
+    return new Gateway(config, clock, null, null);
+  }
+
+  /** Starts a gateway whose request spans go to {@code tracing} instead of what the config says (tests). */
+  public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.tracing.Tracing tracing) {
+    return new Gateway(config, clock, null, tracing);
   }
 
   /** Starts a gateway whose retries wait on {@code retryTimer} (tests run them at once and record the waits). */
   public static Gateway start(GatewayConfig config, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
-    return new Gateway(config, clock, retryTimer);
+    return new Gateway(config, clock, retryTimer, null);
   }
 
   /** Starts a gateway and reloads it whenever its config file changes. */
@@ -212,6 +227,20 @@ public final class Gateway implements AutoCloseable {
       g.watcher = new ConfigWatcher(config.source(), pollInterval, ConfigLoader::load, g::reload, e -> {});
     }
     return g;
+  }
+
+  /** Every budget's use in its current window, for the metrics; a failed read leaves the gauges out rather than the scrape. */
+  private List<GatewayMetrics.BudgetUse> budgetUses() {
+    try {
+      return budgets.status(config.get().org().timeZone()).stream()
+          .filter(st -> st.budget().limit() > 0 && st.periodStart() != null)
+          .map(st -> new GatewayMetrics.BudgetUse(st.budget().id(), st.subject(), st.budget().window().kind().wire(),
+              (double) (st.used() + st.reserved()) / st.budget().limit()))
+          .toList();
+    } catch (RuntimeException e) {
+      log.warn("budget use for the metrics could not be read: {}", e.toString());
+      return List.of();
+    }
   }
 
   /** Builds a new budget book after a change through the admin API; requests in flight keep theirs. */
@@ -238,6 +267,11 @@ public final class Gateway implements AutoCloseable {
 
   public BudgetService budgets() {
     return budgets;
+  }
+
+  /** Looks at the budgets' projections now instead of at the next interval (for operators' scripts and tests). */
+  public void checkForecastsNow() {
+    alerting.checkForecasts(() -> budgets, () -> config.get().org().timeZone(), true);
   }
 
   private static AdmissionPolicy admissionPolicy(GatewayConfig c) {
@@ -283,10 +317,11 @@ public final class Gateway implements AutoCloseable {
     budgets.useConfig(next);
     workloadClasses.useConfig(next);
     var ac = next.alerts() == null ? dev.tollgate.config.AlertsConfig.defaults() : next.alerts();
-    alerts.configure(new dev.tollgate.service.AlertService.Settings(ac.cooldown(), ac.runawayMinRuns(), ac.runawayMinPeriod(),
-        ac.runawayTolerance(), "suspend".equals(ac.runawayAction()), ac.errorWindowMinutes(), ac.errorMinCalls(), ac.errorThreshold()),
-        ac.channels().stream().map(c -> (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
-            "slack".equals(c.type()), 1000)).toList());
+    alerting.configure(ac, java.util.stream.Stream.concat(java.util.stream.Stream.of(metrics.alertCounter()),
+        ac.channels().stream().map(c -> "email".equals(c.type())
+            ? (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.EmailChannel(vertx, c.email(), 1000)
+            : (dev.tollgate.port.AlertChannel) new dev.tollgate.alerts.WebhookChannel(vertx, c.url(), c.secret(),
+                "slack".equals(c.type()), 1000))).toList());
     var ec = next.exceptions() == null ? dev.tollgate.config.ExceptionsConfig.defaults() : next.exceptions();
     exceptions.usePolicy(new dev.tollgate.domain.exception.ApprovalPolicy(java.time.Duration.ofDays(ec.maxDays()),
         ec.approvers().stream().map(a -> new dev.tollgate.domain.exception.ApprovalPolicy.Approver(a.role(),
@@ -364,13 +399,24 @@ public final class Gateway implements AutoCloseable {
     }
     providers.closeAll();
     accessLog.close();
+    alerting.close();
     counters.close();
     if (ledgerStream != null) ledgerStream.close();
     storage.close();
+    tracing.close();
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("Vert.x did not stop cleanly: {}", e.toString());
     }
+  }
+
+  /** Outcomes reported on requests, written through the admin API's outcome log on a worker thread. */
+  private dev.tollgate.report.RequestOutcomes requestOutcomes(Clock clock) {
+    var log = new dev.tollgate.report.OutcomeLog(new dev.tollgate.store.sql.report.SqlOutcomeStore(storage.database()), clock);
+    return new dev.tollgate.report.RequestOutcomes(log, task -> vertx.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false));
   }
 }

@@ -39,6 +39,6 @@ final class PolicyFromConfig {
   static WorkloadClass workloadClass(WorkloadClassConfig c) {
     return new WorkloadClass(c.name(), c.allow(), c.block(), c.prefer(), c.fallback(), PiiAction.fromWire(c.pii()),
         c.maxCostUsd() == null ? null : Money.ofUsd(c.maxCostUsd()), c.latencyTarget(), c.sensitivity(), c.exceptionTiers(),
-        dev.tollgate.domain.policy.OutputAction.fromWire(c.outputGuard()), c.cacheTtlSeconds(), c.cache());
+        dev.tollgate.domain.policy.OutputAction.fromWire(c.outputGuard()), c.cacheTtlSeconds(), c.cache(), c.promptLogging());
   }
 }

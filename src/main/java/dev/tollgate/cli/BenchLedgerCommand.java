@@ -52,7 +52,7 @@ public final class BenchLedgerCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Generator seed.")
   long seed;
 
-  @Option(names = "--batch", defaultValue = "5000", description = "Rows per transaction while generating.")
+  @Option(names = "--batch", defaultValue = "20000", description = "Rows per transaction while generating.")
   int batch;
 
   @Option(names = "--month", paramLabel = "YYYY-MM", description = "The report month (default: the ledger's last whole month).")

@@ -13,6 +13,7 @@ import dev.tollgate.domain.pricing.PriceCatalog;
 import dev.tollgate.pricing.BundledCatalog;
 import dev.tollgate.report.focus.FocusCsv;
 import dev.tollgate.report.focus.FocusExporter;
+import dev.tollgate.report.focus.FocusParquet;
 import dev.tollgate.report.focus.ModelPricing;
 import dev.tollgate.store.sql.Database;
 import dev.tollgate.store.sql.report.SqlFocusUsage;
@@ -38,9 +39,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tollgate export focus --from 2026-11-01 --to 2026-12-01 [--config FILE] [--out FILE]}: the
- * ledger of the config's storage as a FOCUS 1.2 CSV, the same file {@code GET /admin/v1/export/focus}
- * answers. Exit codes: 0 written, 2 bad usage, config or storage.
+ * {@code tollgate export focus --from 2026-11-01 --to 2026-12-01 [--config FILE] [--out FILE] [--format parquet]}:
+ * the ledger of the config's storage as a FOCUS 1.2 CSV or Parquet file, the same file
+ * {@code GET /admin/v1/export/focus} answers. Exit codes: 0 written, 2 bad usage, config or storage.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Export the ledger in standard formats.",
     subcommands = ExportCommand.Focus.class)
@@ -57,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
   }
 
   @Command(name = "focus", mixinStandardHelpOptions = true,
-      description = "Write a FOCUS 1.2 Cost and Usage CSV: one row per SKU price (model × token kind) per UTC day.")
+      description = "Write a FOCUS 1.2 Cost and Usage CSV or Parquet file: one row per SKU price (model × token kind) per UTC day.")
   public static final class Focus implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -75,6 +76,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write here instead of standard output.")
     Path out;
 
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
+        description = "csv (default) or parquet (needs --out).")
+    String format;
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
@@ -90,6 +95,15 @@ public final class ExportCommand implements Callable<Integer> {
       }
       if (!first.isBefore(end)) {
         err.println("--from must be before --to");
+        return BAD;
+      }
+      if (!format.equals("csv") && !format.equals("parquet")) {
+        err.println("--format must be csv or parquet");
+        return BAD;
+      }
+      boolean parquet = format.equals("parquet");
+      if (parquet && out == null) {
+        err.println("--format parquet writes a binary file: give it with --out FILE");
         return BAD;
       }
       GatewayConfig cfg;
@@ -111,7 +125,8 @@ public final class ExportCommand implements Callable<Integer> {
         Instant start = first.atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant stop = end.atStartOfDay().toInstant(ZoneOffset.UTC);
         result = FocusExporter.export(new SqlFocusUsage(database).usage(start, stop, pricing.thresholds()), pricing,
-            context(cfg));
+            context(cfg, first, end, new dev.tollgate.report.ContractBook(
+                new dev.tollgate.store.sql.report.SqlContractStore(database), java.time.Clock.systemUTC()).inForce(cfg)));
       } catch (RuntimeException e) {
         err.println("cannot read the ledger from " + cfg.storage() + ": " + e.getMessage());
         return BAD;
@@ -121,6 +136,10 @@ public final class ExportCommand implements Callable<Integer> {
           PrintWriter stdout = spec.commandLine().getOut();
           FocusCsv.write(result.rows(), stdout);
           stdout.flush();
+        } else if (parquet) {
+          try (var o = new java.io.BufferedOutputStream(Files.newOutputStream(out))) {
+            FocusParquet.write(result.rows(), o);
+          }
         } else {
           try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             FocusCsv.write(result.rows(), w);
@@ -131,9 +150,15 @@ public final class ExportCommand implements Callable<Integer> {
         return BAD;
       }
       result.warnings().forEach(w -> err.println("warning: " + w));
-      err.printf("%d FOCUS rows for %s to %s (UTC), billed %s USD = the ledger's %s USD%s%n", result.rows().size(), first, end,
-          Money.ofNanos(result.billedCostNanos()).toUsdString(), Money.ofNanos(result.ledgerCostNanos()).toUsdString(),
-          out == null ? "" : ", written to " + out);
+      String where = out == null ? "" : ", written to " + out;
+      if (result.billedCostNanos() == result.ledgerCostNanos() && result.shortfallNanos() == 0) {
+        err.printf("%d FOCUS rows for %s to %s (UTC), billed %s USD = the ledger's %s USD%s%n", result.rows().size(), first, end,
+            Money.ofNanos(result.billedCostNanos()).toUsdString(), Money.ofNanos(result.ledgerCostNanos()).toUsdString(), where);
+      } else {
+        err.printf("%d FOCUS rows for %s to %s (UTC), billed (effective, under contracts) %s USD; the ledger's list cost %s USD%s%n",
+            result.rows().size(), first, end, Money.ofNanos(result.billedCostNanos()).toUsdString(),
+            Money.ofNanos(result.ledgerCostNanos()).toUsdString(), where);
+      }
       return 0;
     }
   }
@@ -165,9 +190,11 @@ public final class ExportCommand implements Callable<Integer> {
     return new ModelPricing(configured, catalog);
   }
 
-  static FocusExporter.Context context(GatewayConfig cfg) {
+  /** Who the export is for, with the contracts in force (the config's and those made through the admin API). */
+  static FocusExporter.Context context(GatewayConfig cfg, LocalDate first, LocalDate end,
+      List<dev.tollgate.domain.contract.Contract> contracts) {
     Map<String, String> centers = new HashMap<>();
     for (TeamConfig t : cfg.teams().values()) if (t.costCenter() != null) centers.put(t.name(), t.costCenter());
-    return new FocusExporter.Context(cfg.org().name(), centers);
+    return new FocusExporter.Context(cfg.org().name(), centers, contracts, first, end);
   }
 }

@@ -42,7 +42,7 @@ public final class ConfigLoader {
 
   private static final List<String> TOP_KEYS = List.of("server", "storage", "counters", "admin", "org", "providers",
       "models", "teams", "workload_classes", "keys", "pricing", "ledger", "budgets", "classification", "counters_options",
-      "exceptions", "admission", "alerts");
+      "exceptions", "admission", "alerts", "observability", "contracts");
   private static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "connect_timeout",
       "request_timeout", "idle_timeout", "upstream_pool_size");
   private static final List<String> COUNTERS_OPTION_KEYS = List.of("on_redis_down", "local_limit_fraction", "key_prefix",
@@ -153,10 +153,14 @@ public final class ConfigLoader {
         top.section("classification", List.of("default", "rules")), classes.keySet());
     ExceptionsConfig exceptions = exceptions(ctx, top.section("exceptions", List.of("max_days", "approvers")));
     AdmissionConfig admission = admission(top.section("admission", List.of("default_output_tokens", "tokenizer_safety_percent")));
-    AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate")));
+    AlertsConfig alerts = alerts(ctx, top.section("alerts", List.of("channels", "cooldown", "runaway", "error_rate",
+        "spend_spike", "retry_storm", "forecast")));
+    ObservabilityConfig observability = ObservabilityConfig.parse(top.section("observability", List.of("tracing")));
+    List<dev.tollgate.domain.contract.Contract> contracts = ContractParser.parse(ctx, top.raw("contracts"), providers, models);
     if (ctx.errorCount() > 0) throw new ConfigException(ctx.errors());
     return new GatewayConfig(source, server, storage, counters, admin, org, providers, models, teams, classes, keys,
-        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts);
+        pricing, ledger, List.copyOf(budgets), classification, countersOptions, exceptions, admission, alerts, observability,
+        contracts);
   }
 
   /**
@@ -193,6 +197,26 @@ public final class ConfigLoader {
     return c;
   }
 
+  /**
+   * Reads one contract written as JSON (an admin API body, in the config file's keys) against the
+   * providers and models of {@code config}, with the same checks and messages as {@code contracts.<name>}
+   * in the file, and refuses it when it would be in force on the same days as one of {@code others} of
+   * the same scope. No {@code ${VAR}} substitution.
+   *
+   * @throws ConfigException listing every problem found
+   */
+  public static dev.tollgate.domain.contract.Contract contract(String name, JsonNode body, GatewayConfig config,
+      List<dev.tollgate.domain.contract.Contract> others) {
+    ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(n -> null));
+    if (name == null || !CLASS_NAME.matcher(name).matches()) {
+      ctx.error("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      throw new ConfigException(ctx.errors());
+    }
+    var c = ContractParser.one(ctx, name, body, config.providers(), config.models(), others);
+    if (ctx.errorCount() > 0 || c == null) throw new ConfigException(ctx.errors());
+    return c;
+  }
+
   /** Reads a salary template written as JSON ({@code team, headcount, annual_salary_usd, share, since, warn_at, on_exceed}). */
   public static BudgetConfig salaryBudget(JsonNode node) {
     ParseContext ctx = new ParseContext("request", null, new EnvInterpolation(name -> null));
@@ -210,22 +234,27 @@ public final class ConfigLoader {
     List<AlertsConfig.Channel> channels = new java.util.ArrayList<>();
     List<JsonNode> elements = ctx.elements(s.path("channels"), s.raw("channels"));
     for (int i = 0; i < elements.size(); i++) {
-      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i), List.of("type", "url", "secret"));
-      String type = c.requiredText("type", "webhook or slack");
+      Section c = Section.of(ctx, ParseContext.index(s.path("channels"), i), elements.get(i),
+          List.of("type", "url", "secret", "smtp", "from", "to", "teams", "console_url"));
+      String type = c.requiredText("type", "webhook, slack or email");
+      if ("email".equals(type)) {
+        channels.add(new AlertsConfig.Channel(type, null, null, AlertEmailParser.email(ctx, c)));
+        continue;
+      }
       if (type != null && !type.equals("webhook") && !type.equals("slack")) {
-        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack (email is not in this build)");
+        c.error("type", "unknown channel type '" + type + "'; allowed: webhook, slack, email");
       }
       String url = c.requiredText("url", "the http(s) address to POST alerts to");
       if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) c.error("url", "must be an http(s) URL");
       channels.add(new AlertsConfig.Channel(type, url, c.text("secret")));
     }
     java.time.Duration cooldown = s.duration("cooldown", false, d.cooldown());
-    Section r = s.section("runaway", List.of("min_runs", "min_period", "tolerance", "action"));
+    Section r = s.section("runaway", List.of("min_runs", "min_period", "tolerance", "action", "throttle_per_minute"));
     Long minRuns = r.whole("min_runs", 3, 1000, d.runawayMinRuns());
     java.time.Duration minPeriod = r.duration("min_period", false, d.runawayMinPeriod());
     java.math.BigDecimal tolerance = r.present("tolerance") ? r.decimal("tolerance") : java.math.BigDecimal.valueOf(d.runawayTolerance());
     String action = r.text("action", d.runawayAction());
-    if (action != null && !action.equals("none") && !action.equals("suspend")) r.error("action", "must be none or suspend");
+    if (action != null && !AlertRules.ACTIONS.contains(action)) r.error("action", "must be none, throttle or suspend");
     Section e = s.section("error_rate", List.of("window_minutes", "min_calls", "threshold"));
     Long window = e.whole("window_minutes", 1, 60, d.errorWindowMinutes());
     Long minCalls = e.whole("min_calls", 1, 1_000_000, d.errorMinCalls());
@@ -237,7 +266,7 @@ public final class ConfigLoader {
         minRuns == null ? d.runawayMinRuns() : minRuns.intValue(), minPeriod == null ? d.runawayMinPeriod() : minPeriod,
         tolerance == null ? d.runawayTolerance() : tolerance.doubleValue(), action == null ? d.runawayAction() : action,
         window == null ? d.errorWindowMinutes() : window.intValue(), minCalls == null ? d.errorMinCalls() : minCalls.intValue(),
-        threshold == null ? d.errorThreshold() : threshold.doubleValue());
+        threshold == null ? d.errorThreshold() : threshold.doubleValue(), AlertRules.parse(s, r));
   }
 
   private static AdmissionConfig admission(Section s) {

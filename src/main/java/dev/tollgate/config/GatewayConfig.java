@@ -32,9 +32,13 @@ public record GatewayConfig(
     CountersConfig countersOptions,
     ExceptionsConfig exceptions,
     AdmissionConfig admission,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    ObservabilityConfig observability,
+    List<dev.tollgate.domain.contract.Contract> contracts) {
 
   public GatewayConfig {
+    if (observability == null) observability = ObservabilityConfig.defaults();
+    contracts = contracts == null ? List.of() : List.copyOf(contracts);
     if (countersOptions == null) countersOptions = CountersConfig.defaults();
     if (exceptions == null) exceptions = ExceptionsConfig.defaults();
     if (admission == null) admission = AdmissionConfig.defaults();
@@ -48,12 +52,12 @@ public record GatewayConfig(
       List<BudgetConfig> budgets, ClassificationConfig classification) {
     this(source, server, storage, counters, admin, org, providers, models, teams, workloadClasses, keys, pricing, ledger,
         budgets, classification, CountersConfig.defaults(), ExceptionsConfig.defaults(), AdmissionConfig.defaults(),
-        AlertsConfig.defaults());
+        AlertsConfig.defaults(), ObservabilityConfig.defaults(), List.of());
   }
 
   /** The same config listening elsewhere (tests and the demo use port 0: any free port). */
   public GatewayConfig withServer(ServerConfig other) {
     return new GatewayConfig(source, other, storage, counters, admin, org, providers, models, teams, workloadClasses, keys,
-        pricing, ledger, budgets, classification, countersOptions, exceptions, admission, alerts);
+        pricing, ledger, budgets, classification, countersOptions, exceptions, admission, alerts, observability, contracts);
   }
 }

@@ -18,7 +18,7 @@ final class WorkloadClassParser {
   static final long MAX_CACHE_TTL_S = 365L * 24 * 3600;
 
   private static final List<String> CLASS_KEYS = List.of("allow", "block", "prefer", "fallback", "pii", "cache",
-      "max_cost_usd", "latency_target", "sensitivity", "exception_tiers", "output_guard");
+      "max_cost_usd", "latency_target", "sensitivity", "exception_tiers", "output_guard", "prompt_logging");
   static final List<String> OUTPUT_GUARD = List.of("off", "redact", "block");
   static final List<String> SENSITIVITY = List.of("public", "internal", "confidential", "regulated");
   static final List<String> RULE_KEYS = List.of("model", "team", "project", "workflow", "agent", "user", "channel", "key",
@@ -103,9 +103,14 @@ final class WorkloadClassParser {
         yield null;
       }
     };
+    String pl = s.text("prompt_logging", "false");
+    if (pl != null && !pl.equals("true") && !pl.equals("false")) {
+      s.error("prompt_logging", "must be true or false (true writes this class's prompts and completions to the tollgate.prompts log)");
+    }
     return new WorkloadClassConfig(name, allow == null ? List.of() : allow, prefer,
         fallback == null ? List.of() : fallback, pii, ttl, block == null ? List.of() : block, maxCost, latency,
-        sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, output == null ? "off" : output, cachePolicy);
+        sensitivity, exceptionTiers == null ? List.of() : exceptionTiers, output == null ? "off" : output, cachePolicy,
+        "true".equals(pl));
   }
 
   /** Reads {@code classification:}; every class it names must be declared. */

@@ -64,6 +64,25 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
         .description("Ledger rows written to the stream's local spool for a later replay").register(registry);
   }
 
+  /**
+   * The alerts' own health: incidents opened per kind since start, incidents open now per kind, and
+   * the detectors' queue (rows waiting, rows dropped because it was full).
+   */
+  public void alerts(java.util.List<String> kinds, java.util.function.ToLongFunction<String> opened,
+      java.util.function.ToLongFunction<String> openNow, java.util.function.LongSupplier pending,
+      java.util.function.LongSupplier dropped) {
+    for (String kind : kinds) {
+      io.micrometer.core.instrument.FunctionCounter.builder("tollgate_alerts_opened", kind, opened::applyAsLong)
+          .tag("kind", kind).description("Alerts opened (new incidents) since start").register(registry);
+      Gauge.builder("tollgate_alerts_open", kind, openNow::applyAsLong).tag("kind", kind)
+          .description("Alerts open or acknowledged now").register(registry);
+    }
+    Gauge.builder("tollgate_alert_detector_queue", pending, LongSupplierValue::of)
+        .description("Ledger rows and checks waiting for the alert detectors").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("tollgate_alert_detector_dropped_rows", dropped, LongSupplierValue::of)
+        .description("Ledger rows the alert detectors never saw because their queue was full").register(registry);
+  }
+
   private static final class LongSupplierValue {
     static double of(java.util.function.LongSupplier s) {
       return s.getAsLong();
@@ -148,6 +167,43 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
   private Counter counter(String name, String description, String... tags) {
     return upstreamCounters.computeIfAbsent(name + '\u0000' + String.join("\u0000", tags),
         k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  /** How long the ledger's last committed batch waited from its oldest row's append to its commit (SQL ledgers). */
+  public void ledgerLag(java.util.function.LongSupplier lastCommitLagMillis) {
+    Gauge.builder("tollgate_ledger_commit_lag_seconds", () -> lastCommitLagMillis.getAsLong() / 1000.0)
+        .description("Time from append to commit of the oldest row in the last committed ledger batch").register(registry);
+  }
+
+  /** One budget's use in its current window, for {@link #budgets}. */
+  public record BudgetUse(String budgetId, String subject, String window, double utilisation) {}
+
+  private final io.micrometer.core.instrument.MultiGauge budgetUtilisation = io.micrometer.core.instrument.MultiGauge
+      .builder("tollgate_budget_utilisation")
+      .description("Share of a budget used or reserved in its current window (1 = the limit), per budget and subject")
+      .register(registry);
+
+  /** Replaces the budget gauges with these (read just before a scrape; budgets that went away disappear). */
+  public void budgets(java.util.List<BudgetUse> uses) {
+    budgetUtilisation.register(uses.stream().map(u -> io.micrometer.core.instrument.MultiGauge.Row.of(
+        io.micrometer.core.instrument.Tags.of("budget", u.budgetId(), "subject", u.subject(), "window", u.window()),
+        u.utilisation())).toList(), true);
+  }
+
+  /** An alert channel that counts the notices sent to the real channels, by kind and severity. */
+  public dev.tollgate.port.AlertChannel alertCounter() {
+    return new dev.tollgate.port.AlertChannel() {
+      @Override
+      public String name() {
+        return "metrics";
+      }
+
+      @Override
+      public void send(dev.tollgate.domain.alert.Alert alert) {
+        counter("tollgate_alert_notices", "Alert notices sent to the channels (a new incident, or one still open after the cooldown)",
+            "kind", alert.kind(), "severity", alert.severity()).increment();
+      }
+    };
   }
 
   /** The Prometheus text exposition. */

@@ -17,6 +17,10 @@ public enum ErrorKind {
   APPROVAL_REQUIRED(403, "approval_required", "permission_error", true),
   POLICY_VIOLATION(400, "policy_violation", "invalid_request_error", true),
   KEY_SUSPENDED(403, "key_suspended", "permission_error", true),
+  /** An agent or workflow suspended by an alert's automatic action until the alert is acknowledged. */
+  SUSPENDED_BY_ALERT(403, "suspended", "permission_error", true),
+  /** A key, agent or workflow throttled by an alert's automatic action and over its requests of the minute. */
+  THROTTLED_BY_ALERT(429, "throttled", "rate_limit_error", true),
   UPSTREAM_ERROR(502, "upstream_error", "api_error", false),
   UPSTREAM_UNAVAILABLE(502, "upstream_unavailable", "api_error", false),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "api_error", false),

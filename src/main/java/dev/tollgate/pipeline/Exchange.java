@@ -34,6 +34,7 @@ public final class Exchange {
   private boolean clientAskedForUsage;
   // attribute
   private Attribution attribution = Attribution.EMPTY;
+  private dev.tollgate.domain.outcome.RequestOutcome outcome;
   // classify
   private dev.tollgate.domain.policy.WorkloadClass workloadClass;
   private String classReason;
@@ -56,6 +57,9 @@ public final class Exchange {
   private BudgetHold budgetHold;
   private java.util.List<BudgetCheck> budgetChecks = java.util.List.of();
   private final java.util.Map<String, String> answerHeaders = new java.util.LinkedHashMap<>();
+  // tracing (outside the stages)
+  private java.util.Map<String, String> upstreamHeaders = java.util.Map.of(); // made only when a header is added
+  private RequestTracing.Trace trace = RequestTracing.Trace.NONE;
   // call provider and meter
   private TokenUsage usage;
   private boolean usageEstimated;
@@ -63,6 +67,9 @@ public final class Exchange {
   private Money cost = Money.ZERO;
   private boolean upstreamCalled;
   private int upstreamCalls;
+  private String responseModel;
+  private java.util.List<String> finishReasons = java.util.List.of();
+  private String completionText;
   // outcome
   private RequestStatus status = RequestStatus.OK;
   private GatewayError error;
@@ -108,6 +115,9 @@ public final class Exchange {
 
   public Attribution attribution() { return attribution; }
   public void attribution(Attribution attribution) { this.attribution = attribution; }
+  /** The business outcome the request reports about itself, recorded if it succeeds; or null. */
+  public dev.tollgate.domain.outcome.RequestOutcome outcome() { return outcome; }
+  public void outcome(dev.tollgate.domain.outcome.RequestOutcome outcome) { this.outcome = outcome; }
 
   /** The request's workload class, or null when no class applies. */
   public dev.tollgate.domain.policy.WorkloadClass workloadClass() { return workloadClass; }
@@ -174,6 +184,30 @@ public final class Exchange {
   public void budgetHold(BudgetHold hold) { this.budgetHold = hold; }
   /** Extra headers for the answer (e.g. budget headroom), added by stages before the call. */
   public java.util.Map<String, String> answerHeaders() { return answerHeaders; }
+
+  /** Headers sent with every upstream call of this request (e.g. {@code traceparent}), added outside the stages. */
+  public java.util.Map<String, String> upstreamHeaders() { return upstreamHeaders; }
+  public void upstreamHeader(String name, String value) {
+    if (upstreamHeaders.isEmpty()) upstreamHeaders = new java.util.LinkedHashMap<>();
+    upstreamHeaders.put(name, value);
+  }
+  public RequestTracing.Trace trace() { return trace; }
+  public void trace(RequestTracing.Trace t) { this.trace = t; }
+
+  /** The model the provider says answered ({@code model} of its answer), or null when unknown. */
+  public String responseModel() { return responseModel; }
+  /** Why generation stopped, per choice ({@code stop}, {@code length}, {@code tool_calls}…); empty when unknown. */
+  public java.util.List<String> finishReasons() { return finishReasons; }
+  public void answered(String model, java.util.List<String> reasons) {
+    this.responseModel = model;
+    this.finishReasons = java.util.List.copyOf(reasons);
+  }
+
+  /** True when the request's class turned prompt logging on: only then is the completion kept. */
+  public boolean promptLogging() { return workloadClass != null && workloadClass.promptLogging(); }
+  /** The answer's text, kept only when {@link #promptLogging()}; else null. */
+  public String completionText() { return completionText; }
+  public void completionText(String text) { this.completionText = text; }
 
   public TokenUsage usage() { return usage; }
   public boolean usageEstimated() { return usageEstimated; }

@@ -22,10 +22,5 @@ public record GatewayState(
   /** Finds virtual keys by secret without a database round trip. */
   public interface KeyIndex {
     Optional<VirtualKey> findBySecret(String secret);
-
-    /** Why a key is suspended (e.g. by a runaway-automation alert), or null when it is not. */
-    default String suspension(String keyName) {
-      return null;
-    }
   }
 }

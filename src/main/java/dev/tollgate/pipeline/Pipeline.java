@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The request path, in order:
  *
  * <pre>
- *   authenticate → decode → attribute → classify → guard → route → cache → admit → call provider → meter → record
+ *   authenticate → decode → attribute → restrain → classify → guard → route → cache → admit → call provider → meter → record
  * </pre>
  *
  * The cache stage sits after route (its key holds the served model) and before admit, so that a hit
@@ -46,19 +46,36 @@ public final class Pipeline {
   private final Record record;
   private final Clock clock;
   private final ResponseCache responseCache;
+  private final RequestTracing tracing;
 
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record) {
     this(clock, estimator, counters, notifier, record, new dev.tollgate.pipeline.call.CircuitBreakers(clock,
-        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE);
+        dev.tollgate.port.UpstreamEvents.NONE), CallProvider::delayed, dev.tollgate.port.UpstreamEvents.NONE,
+        new dev.tollgate.domain.alert.Restrictions());
   }
 
   /**
    * @param breakers the deployments' circuit breakers (shared with what reports their state)
    * @param retryTimer runs retries after their backoff
+   * @param restrictions what alerts' automatic actions throttle or suspend
    */
   public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
       dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
       dev.tollgate.port.UpstreamEvents events) {
+    this(clock, estimator, counters, notifier, record, breakers, retryTimer, events, new dev.tollgate.domain.alert.Restrictions());
+  }
+
+  public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
+      dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.port.UpstreamEvents events, dev.tollgate.domain.alert.Restrictions restrictions) {
+    this(clock, estimator, counters, notifier, record, breakers, retryTimer, events, restrictions, RequestTracing.OFF);
+  }
+
+  /** @param tracing watches every request from its start to its ledger row (a span per request), or {@link RequestTracing#OFF} */
+  public Pipeline(Clock clock, PromptEstimator estimator, CounterStore counters, BudgetNotifier notifier, Record record,
+      dev.tollgate.pipeline.call.CircuitBreakers breakers, dev.tollgate.pipeline.call.RetryTimer retryTimer,
+      dev.tollgate.port.UpstreamEvents events, dev.tollgate.domain.alert.Restrictions restrictions, RequestTracing tracing) {
+    this.tracing = tracing;
     this.clock = clock;
     this.meter = new Meter(estimator);
     this.record = record;
@@ -67,6 +84,7 @@ public final class Pipeline {
         new Authenticate(clock),
         new Decode(),
         new Attribute(),
+        new dev.tollgate.pipeline.restrain.Restrain(restrictions, clock),
         new Classify(estimator),
         new Guard(),
         new Route(),
@@ -78,6 +96,7 @@ public final class Pipeline {
 
   /** Runs the request through every stage and the provider call. */
   public void handle(Exchange x, ClientChannel client) {
+    begin(x);
     runFrom(0, x, client);
   }
 
@@ -158,7 +177,16 @@ public final class Pipeline {
 
   /** Refuses a request the HTTP edge could not even read (e.g. too large); it is recorded all the same. */
   public void refuse(Exchange x, ClientChannel client, GatewayError error) {
+    begin(x);
     refuse(x, client, error, 0);
+  }
+
+  private void begin(Exchange x) {
+    try {
+      x.trace(tracing.begin(x));
+    } catch (RuntimeException e) {
+      log.error("tracing request {} failed", x.requestId(), e);
+    }
   }
 
   private void refuse(Exchange x, ClientChannel client, GatewayError error, int stagesRan) {
@@ -197,6 +225,12 @@ public final class Pipeline {
     } catch (RuntimeException e) {
       log.error("metering request {} failed", x.requestId(), e);
     }
-    return record.complete(x);
+    CompletionStage<Void> recorded = record.complete(x);
+    try {
+      x.trace().end(x);
+    } catch (RuntimeException e) {
+      log.error("ending the trace of request {} failed", x.requestId(), e);
+    }
+    return recorded;
   }
 }

@@ -1,6 +1,9 @@
 package dev.tollgate.report;
 
+import dev.tollgate.domain.attribution.Attribution;
 import dev.tollgate.domain.money.Money;
+import dev.tollgate.domain.outcome.RequestOutcome;
+import dev.tollgate.domain.usage.UsageRecord;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,6 +51,19 @@ public final class OutcomeLog {
     String id = d.id() != null ? d.id() : "out_" + HexFormat.of().formatHex(bytes());
     Outcome o = new Outcome(id, d.type(), count, value, d.workflow(), d.agent(), d.team(), d.at() == null ? now : d.at(),
         now, d.note());
+    return store.insert(o) ? Optional.of(o) : Optional.empty();
+  }
+
+  /**
+   * Records the outcome a successful request reported, attributed like its ledger row, at the request's
+   * start. Its id is derived from the request id, so a row handed over twice records one outcome.
+   *
+   * @return empty when it was recorded before
+   */
+  public Optional<Outcome> recordForRequest(RequestOutcome claim, UsageRecord row) {
+    Attribution a = row.attribution();
+    Outcome o = new Outcome("req_" + row.id(), claim.type(), claim.count(), claim.value(), a.workflow(), a.agent(), a.team(),
+        row.startedAt(), clock.instant(), null, a.user(), row.keyName(), row.id());
     return store.insert(o) ? Optional.of(o) : Optional.empty();
   }
 

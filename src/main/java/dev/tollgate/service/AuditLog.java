@@ -119,9 +119,10 @@ public final class AuditLog {
     }
   }
 
-  /** A key's suspension as the audit log shows it (before or after a suspension is made or lifted). */
-  public static String suspensionJson(String key, String reason) {
-    return "{\"key\":" + quote(key) + ",\"suspended\":true,\"reason\":" + quote(reason) + "}";
+  /** A restriction an alert made, as the audit log shows it (after it is made, before it is lifted). */
+  public static String restrictionJson(dev.tollgate.domain.alert.Restriction r) {
+    return "{\"subject\":" + quote(r.subject()) + ",\"action\":" + quote(r.kind().wire()) + ",\"per_minute\":" + r.perMinute()
+        + ",\"alert_id\":" + quote(r.alertId()) + ",\"reason\":" + quote(r.reason()) + "}";
   }
 
   private static String quote(String s) {

@@ -25,7 +25,6 @@ public final class KeyService implements GatewayState.KeyIndex {
   private final Clock clock;
   private final Map<String, VirtualKey> storedByHash = new ConcurrentHashMap<>();
   private volatile Map<String, VirtualKey> configByHash = Map.of();
-  private final Map<String, String> suspended = new ConcurrentHashMap<>();
 
   public KeyService(KeyStore store, Clock clock) {
     this.store = store;
@@ -45,20 +44,6 @@ public final class KeyService implements GatewayState.KeyIndex {
     String hash = KeySecrets.hash(secret);
     VirtualKey key = configByHash.get(hash);
     return Optional.ofNullable(key != null ? key : storedByHash.get(hash));
-  }
-
-  /** Suspends a key by name (e.g. a runaway automation) until {@link #resume}; its requests get 403 key_suspended. */
-  public void suspend(String keyName, String reason) {
-    suspended.put(keyName, reason);
-  }
-
-  public void resume(String keyName) {
-    suspended.remove(keyName);
-  }
-
-  @Override
-  public String suspension(String keyName) {
-    return suspended.get(keyName);
   }
 
   /** A new key and its secret; the secret exists only in this answer. */

@@ -97,6 +97,8 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
   private final int days;
   private final ZoneId zone;
   private final long seed;
+  /** Share of the rows from runaway bursts: {@link #BURST_SHARE}, or 0 for steady traffic only. */
+  private final double burstShare;
   final List<Workflow> workflows = new ArrayList<>();
   final double[] workflowWeights;
   /** Each hour's relative rate for interactive workflows, and for batch ones (nights only). */
@@ -141,6 +143,15 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
    * @param zone the org's time zone, for the diurnal and weekly cycles
    */
   public SyntheticLedger(long rows, Instant start, int days, ZoneId zone, long seed) {
+    this(rows, start, days, zone, seed, true);
+  }
+
+  /**
+   * @param bursts false for the steady traffic alone, without the runaway bursts (the look-alike
+   *     normal traffic that alert detectors must stay quiet on)
+   */
+  public SyntheticLedger(long rows, Instant start, int days, ZoneId zone, long seed, boolean bursts) {
+    this.burstShare = bursts ? BURST_SHARE : 0;
     if (rows < 0) throw new IllegalArgumentException("rows must not be negative");
     if (days < 1) throw new IllegalArgumentException("days must be at least 1");
     this.rows = rows;
@@ -198,7 +209,7 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
   /** Walks the span hour by hour; within an hour, rows come in time order. */
   private final class Rows implements Iterator<UsageRecord> {
     private final SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-    private final long burstRows = Math.round(rows * BURST_SHARE);
+    private final long burstRows = Math.round(rows * burstShare);
     private final long batchRows = Math.round((rows - burstRows) * batchShare);
     private final long[] interactivePerHour = apportion(rows - burstRows - batchRows, hourWeights);
     private final long[] batchPerHour = apportion(batchRows, nightWeights);
@@ -273,6 +284,7 @@ public final class SyntheticLedger implements Iterable<UsageRecord> {
 
     private List<long[]> plannedBursts() {
       SplittableRandom b = new SplittableRandom(seed * 31 + 7);
+      if (burstRows == 0) return List.of();
       int count = Math.max(1, days / BURST_EVERY_DAYS);
       long remaining = burstRows;
       List<long[]> planned = new ArrayList<>();

@@ -100,6 +100,12 @@ class AccessMatrixTest {
       GET    /admin/v1/reports/roi             | Y Y N N Y
       GET    /admin/v1/reports/compare         | Y Y N N Y
       GET    /admin/v1/reports/chargeback      | Y Y N N Y
+      GET    /admin/v1/reports/effective-cost  | Y Y N N Y
+      GET    /admin/v1/contracts               | Y Y N N Y
+      POST   /admin/v1/contracts               | Y Y N N N
+      GET    /admin/v1/contracts/:name         | Y Y N N Y
+      PUT    /admin/v1/contracts/:name         | Y Y N N N
+      DELETE /admin/v1/contracts/:name         | Y Y N N N
       GET    /admin/v1/forecast                | Y Y N N Y
       POST   /admin/v1/forecast/what-if        | Y Y N N N
       GET    /admin/v1/export/focus            | Y Y N N Y
@@ -110,6 +116,8 @@ class AccessMatrixTest {
       GET    /admin/v1/reports/efficiency      | Y Y Y N Y
       GET    /admin/v1/reports/prompt-caching  | Y Y Y N Y
       GET    /admin/v1/reports/savings         | Y Y Y N Y
+      GET    /admin/v1/reports/counterfactual  | Y Y Y Y Y
+      GET    /admin/v1/reports/adoption        | Y Y Y N Y
       """;
   static final List<Role> COLUMNS = List.of(Role.ADMIN, Role.FINANCE, Role.TEAM_LEAD, Role.MEMBER, Role.AUDITOR);
 

@@ -39,6 +39,13 @@ class EveryChangeIsAuditedTest {
       "POST /admin/v1/policy/simulate", "runs a request through the policy on paper and stores nothing",
       "POST /admin/v1/forecast/what-if", "computes a forecast from the body and stores nothing");
 
+  /** A contract with sim for one month, so that the scenarios' contracts never overlap. */
+  static String contract(String name, String month) {
+    java.time.YearMonth m = java.time.YearMonth.parse(month);
+    return "{\"name\":\"" + name + "\",\"provider\":\"sim\",\"valid_from\":\"" + m.atDay(1) + "\",\"valid_until\":\""
+        + m.plusMonths(1).atDay(1) + "\",\"discount_percent\":10}";
+  }
+
   static final String YAML = """
       storage: sqlite:${DIR}/ledger.db
       admin: { token: test-admin-token-0123456789 }
@@ -154,6 +161,18 @@ class EveryChangeIsAuditedTest {
     s.put("DELETE /admin/v1/workload-classes/:name", () -> {
       post("/admin/v1/workload-classes", "{\"name\":\"audited-class-3\",\"allow\":[\"tier:economy\"]}");
       return new Made(call(gw, "DELETE", "/admin/v1/workload-classes/audited-class-3", root, null), "workload_class", "audited-class-3");
+    });
+    s.put("POST /admin/v1/contracts", () -> new Made(post("/admin/v1/contracts", contract("audited-contract-1", "2030-01")),
+        "contract", "audited-contract-1"));
+    s.put("PUT /admin/v1/contracts/:name", () -> {
+      post("/admin/v1/contracts", contract("audited-contract-2", "2030-02"));
+      return new Made(call(gw, "PUT", "/admin/v1/contracts/audited-contract-2", root, "{\"provider\":\"sim\","
+          + "\"valid_from\":\"2030-02-01\",\"valid_until\":\"2030-03-01\",\"discount_percent\":25}"), "contract",
+          "audited-contract-2");
+    });
+    s.put("DELETE /admin/v1/contracts/:name", () -> {
+      post("/admin/v1/contracts", contract("audited-contract-3", "2030-03"));
+      return new Made(call(gw, "DELETE", "/admin/v1/contracts/audited-contract-3", root, null), "contract", "audited-contract-3");
     });
     s.put("POST /admin/v1/templates", () -> new Made(post("/admin/v1/templates",
         "{\"name\":\"audited-template-1\",\"body\":\"Summarise this ticket: {{ticket}}\"}"), "template", "audited-template-1"));

@@ -9,6 +9,7 @@ import dev.tollgate.domain.usage.TokenUsage;
 import dev.tollgate.domain.usage.UsageRecord;
 import dev.tollgate.report.focus.CsvTable;
 import dev.tollgate.report.focus.FocusValidator;
+import dev.tollgate.report.focus.ParquetTable;
 import dev.tollgate.store.sql.Storage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -94,6 +95,26 @@ class ExportCommandTest {
     Run toStdout = run("export", "focus", "--from", "2026-11-02", "--to", "2026-11-03", "--config", config.toString());
     assertThat(toStdout.exitCode()).isZero();
     assertThat(toStdout.out()).startsWith("BilledCost,BillingAccountId,");
+  }
+
+  @Test
+  void exportFocusWritesParquetWithTheSameRowsAsTheCsv() throws Exception {
+    Path csv = dir.resolve("focus.csv");
+    Path parquet = dir.resolve("focus.parquet");
+    assertThat(run("export", "focus", "--from", "2026-11-01", "--to", "2026-12-01", "--config", config.toString(), "--out",
+        csv.toString()).exitCode()).isZero();
+    Run r = run("export", "focus", "--from", "2026-11-01", "--to", "2026-12-01", "--config", config.toString(), "--format",
+        "parquet", "--out", parquet.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).contains("written to " + parquet);
+    CsvTable fromParquet = ParquetTable.read(parquet).table();
+    assertThat(fromParquet.rows()).isNotEmpty().isEqualTo(CsvTable.parse(Files.readString(csv)).rows());
+    assertThat(FocusValidator.load().validate(fromParquet, FocusValidator.TOLLGATE_CRITERIA).failures()).isEmpty();
+
+    Run toTerminal = run("export", "focus", "--config", config.toString(), "--format", "parquet");
+    assertThat(toTerminal.exitCode()).isEqualTo(2);
+    assertThat(toTerminal.err()).contains("--out");
+    assertThat(run("export", "focus", "--config", config.toString(), "--format", "xml").exitCode()).isEqualTo(2);
   }
 
   @Test

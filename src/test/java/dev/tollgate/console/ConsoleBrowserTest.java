@@ -211,6 +211,38 @@ class ConsoleBrowserTest {
     shot("my-usage");
   }
 
+  @Test
+  void myUsageShowsTheCostOnEachClassCheapestAllowedModelAsTheApiReportsIt() {
+    signIn("my-usage?user=ana");
+    page.locator("#cf-actual").waitFor();
+    String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
+    String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+    JsonNode report = api("/admin/v1/reports/counterfactual?user=ana&group_by=workload_class,model&from=" + month + "&to=" + tomorrow);
+    assertThat(new BigDecimal(page.locator("#cf-actual").getAttribute("data-value")))
+        .isEqualByComparingTo(report.at("/total/actual_usd").decimalValue());
+    assertThat(new BigDecimal(page.locator("#cf-counterfactual").getAttribute("data-value")))
+        .isEqualByComparingTo(report.at("/total/counterfactual_usd").decimalValue());
+    assertThat(new BigDecimal(page.locator("#cf-difference").getAttribute("data-value")))
+        .isEqualByComparingTo(report.at("/total/difference_usd").decimalValue());
+    assertThat(page.locator("#counterfactual-table tbody tr").count()).isEqualTo(report.get("data").size());
+  }
+
+  @Test
+  void theAdoptionPageShowsActivePeopleTeamsAndSpendPerPerson() {
+    signIn("adoption");
+    page.locator("#ad-active").waitFor();
+    JsonNode report = api("/admin/v1/reports/adoption?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1)
+        + "&to=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1));
+    assertThat(report.at("/total/active_users").asLong()).as("the demo data names users").isPositive();
+    assertThat(page.locator("#ad-active").getAttribute("data-value")).isEqualTo(report.at("/total/active_users").asText());
+    assertThat(new BigDecimal(page.locator("#ad-cost-per-user").getAttribute("data-value")))
+        .isEqualByComparingTo(report.at("/total/cost_per_active_user_usd").decimalValue());
+    page.locator("#adoption-teams").waitFor();
+    assertThat(page.locator("#adoption-teams tbody tr").count()).isEqualTo(report.get("teams").size());
+    assertThat(page.locator("#adoption-people tbody tr").count()).isEqualTo(report.get("people").size());
+    shot("adoption");
+  }
+
   // --- acting -------------------------------------------------------------------------------------
 
   @Test

@@ -40,6 +40,11 @@ public final class TestGateway implements AutoCloseable {
     return new TestGateway(Gateway.start(config, clock));
   }
 
+  /** Starts with request spans going to {@code tracing}. */
+  public static TestGateway start(GatewayConfig config, Clock clock, dev.tollgate.tracing.Tracing tracing) {
+    return new TestGateway(Gateway.start(config, clock, tracing));
+  }
+
   /** Starts with retries waiting on {@code retryTimer} instead of real timers. */
   public static TestGateway start(GatewayConfig config, Clock clock, dev.tollgate.pipeline.call.RetryTimer retryTimer) {
     return new TestGateway(Gateway.start(config, clock, retryTimer));

@@ -17,6 +17,7 @@ import java.util.List;
  * @param output what the output guard does with findings in answers
  * @param cacheTtlSeconds how long answers may be cached for this class (null: no cache)
  * @param cache the response cache's settings (null: no cache); a TTL alone gives {@link CachePolicy#ttl}
+ * @param promptLogging true when this class's prompts and completions may be logged (off by default)
  */
 public record WorkloadClass(
     String name,
@@ -31,7 +32,16 @@ public record WorkloadClass(
     List<String> exceptionTiers,
     OutputAction output,
     Long cacheTtlSeconds,
-    CachePolicy cache) {
+    CachePolicy cache,
+    boolean promptLogging) {
+
+  /** A class that does not log prompts (the default). */
+  public WorkloadClass(String name, List<String> allow, List<String> block, String prefer, List<String> fallback,
+      PiiAction pii, Money maxCost, Duration latencyTarget, String sensitivity, List<String> exceptionTiers,
+      OutputAction output, Long cacheTtlSeconds, CachePolicy cache) {
+    this(name, allow, block, prefer, fallback, pii, maxCost, latencyTarget, sensitivity, exceptionTiers, output,
+        cacheTtlSeconds, cache, false);
+  }
 
   /** A class whose cache, if any, has only a TTL. */
   public WorkloadClass(String name, List<String> allow, List<String> block, String prefer, List<String> fallback,

@@ -2,7 +2,10 @@ package dev.tollgate.pipeline.attribute;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.domain.attribution.Attribution;
+import dev.tollgate.domain.outcome.RequestOutcome;
 import dev.tollgate.pipeline.Decision;
+import dev.tollgate.pipeline.ErrorKind;
+import dev.tollgate.pipeline.GatewayError;
 import dev.tollgate.pipeline.Exchange;
 import dev.tollgate.pipeline.Stage;
 import java.util.Map;
@@ -15,6 +18,9 @@ import java.util.TreeMap;
  *
  * <p>{@code metadata} entries named like a dimension (project, workflow, agent, channel,
  * conversation) set it; all others become tags.
+ *
+ * <p>A business outcome the request reports ({@code X-Tollgate-Outcome}, else {@code metadata.outcome}) is
+ * read here too, so that a malformed one is refused before anything is spent.
  */
 public final class Attribute implements Stage {
 
@@ -22,6 +28,14 @@ public final class Attribute implements Stage {
   public Decision apply(Exchange x) {
     Attribution d = x.key().defaults();
     JsonNode metadata = x.body() == null ? null : x.body().get("metadata");
+    String outcome = pick(x.header("x-tollgate-outcome"), meta(metadata, "outcome"), null);
+    if (outcome != null) {
+      try {
+        x.outcome(RequestOutcome.parse(outcome));
+      } catch (IllegalArgumentException e) {
+        return Decision.stop(GatewayError.of(ErrorKind.INVALID_REQUEST, "Invalid X-Tollgate-Outcome: " + e.getMessage() + "."));
+      }
+    }
     String bodyUser = x.body() == null ? null : text(x.body().get("user"));
 
     Map<String, String> tags = new TreeMap<>(d.tags());
@@ -48,7 +62,7 @@ public final class Attribute implements Stage {
 
   private static boolean isDimension(String name) {
     return switch (name) {
-      case "project", "workflow", "agent", "channel", "conversation" -> true;
+      case "project", "workflow", "agent", "channel", "conversation", "outcome" -> true;
       default -> false;
     };
   }

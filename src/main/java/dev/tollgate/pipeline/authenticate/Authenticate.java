@@ -43,11 +43,6 @@ public final class Authenticate implements Stage {
       return refuse("The virtual key '" + key.name() + "' expired at " + key.expiresAt() + ". Ask an admin for a new one.");
     }
     x.key(key);
-    String suspended = x.state().keys().suspension(key.name());
-    if (suspended != null) {
-      return Decision.stop(GatewayError.of(ErrorKind.KEY_SUSPENDED, "The virtual key '" + key.name() + "' is suspended: "
-          + suspended + ". An admin lifts it by acknowledging the alert (POST /admin/v1/alerts/{id}/ack)."));
-    }
     return Decision.CONTINUE;
   }
 

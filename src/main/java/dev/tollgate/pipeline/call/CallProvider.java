@@ -255,7 +255,7 @@ public final class CallProvider {
       }
       x.markUpstreamCalled();
       handle = route.provider().call(
-          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), Map.of(), x.requestId(), nativeRequest(),
+          new ProviderRequest(x.endpoint().upstreamPath(), bytes, x.stream(), x.upstreamHeaders(), x.requestId(), nativeRequest(),
               route.upstream()), this);
     }
 
@@ -369,8 +369,11 @@ public final class CallProvider {
         byte[] bytes = body.toByteArray();
         x.ttftMs(x.elapsedMs(System.nanoTime()));
         try {
-          TokenUsage usage = OpenAiUsage.find(bytes);
-          if (usage != null) x.usage(usage, false);
+          // Read without building the answer's tree; only a class that logs prompts needs its text.
+          var facts = dev.tollgate.pipeline.meter.AnswerFacts.read(bytes);
+          if (facts.usage() != null) x.usage(facts.usage(), false);
+          x.answered(facts.model(), facts.finishReasons());
+          if (x.promptLogging()) x.completionText(completionText(JSON.readTree(bytes)));
         } catch (IOException e) {
           // An unreadable body is still the provider's answer: relay it, estimate the usage.
         }
@@ -493,6 +496,8 @@ public final class CallProvider {
     private void finish(Runnable lastWrite) {
       if (request.finished) return;
       request.finished = true;
+      if (streamMeter != null) x.answered(streamMeter.model(), streamMeter.finishReasons());
+      if (streamMeter != null && x.promptLogging()) x.completionText(streamMeter.generatedText());
       meter.complete(x, streamMeter == null ? null : streamMeter.generatedText());
       java.util.concurrent.CompletionStage<Void> recorded;
       try {
@@ -561,4 +566,18 @@ public final class CallProvider {
     root.put("type", "error").put("code", error.kind().code()).put("message", error.message()).putNull("param");
     return ("event: error\ndata: " + root + "\n\n").getBytes(StandardCharsets.UTF_8);
   }
+
+  /** The text of a whole answer's choices (or of a Responses API answer's output), for prompt logging. */
+  private static String completionText(JsonNode answer) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode c : answer.path("choices")) {
+      if (c.path("message").path("content").isTextual()) sb.append(c.get("message").get("content").asText());
+    }
+    for (JsonNode o : answer.path("output")) {
+      for (JsonNode part : o.path("content")) if (part.path("text").isTextual()) sb.append(part.get("text").asText());
+    }
+    return sb.toString();
+  }
+
+  /** The finish reasons of a whole answer: per choice (chat completions) or the Responses API's status. */
 }

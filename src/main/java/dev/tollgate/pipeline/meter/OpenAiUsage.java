@@ -13,28 +13,6 @@ public final class OpenAiUsage {
 
   private OpenAiUsage() {}
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-  /**
-   * The usage of a whole answer, read without building its tree: the top-level fields are skipped
-   * until {@code usage}, and only that object is read.
-   *
-   * @throws java.io.IOException if the body is not a JSON object
-   */
-  public static TokenUsage find(byte[] answer) throws java.io.IOException {
-    try (var p = JSON.createParser(answer)) {
-      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) throw new java.io.IOException("not a JSON object");
-      TokenUsage found = null;
-      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-        boolean usage = p.currentName().equals("usage");
-        p.nextToken();
-        if (usage) found = parse(p.readValueAsTree());
-        else p.skipChildren();
-      }
-      return found;
-    }
-  }
-
   /** The usage in {@code usage}, or null if the node holds none. */
   public static TokenUsage parse(JsonNode usage) {
     if (usage != null && usage.isObject() && !usage.has("prompt_tokens") && usage.has("input_tokens")) return responses(usage);

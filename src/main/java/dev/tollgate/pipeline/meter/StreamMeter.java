@@ -34,6 +34,7 @@ public final class StreamMeter {
   /** The start of an event whose end has not arrived yet. */
   private byte[] pending = new byte[0];
   private int pendingLength;
+  private final java.util.List<String> finishReasons = new java.util.ArrayList<>();
   private final StringBuilder generated = new StringBuilder();
   private TokenUsage reported;
   private boolean done;
@@ -133,6 +134,16 @@ public final class StreamMeter {
     return -1;
   }
 
+  /** The model the stream's chunks named, or null. */
+  public String model() {
+    return lastModel;
+  }
+
+  /** The finish reasons seen so far, in order. */
+  public java.util.List<String> finishReasons() {
+    return java.util.List.copyOf(finishReasons);
+  }
+
   /** Marker: forward the event's bytes unchanged. */
   private static final byte[] KEEP = new byte[0];
 
@@ -193,6 +204,7 @@ public final class StreamMeter {
     boolean emptyChoices = false;
     String id = null;
     String model = null;
+    java.util.List<String> reasons = new java.util.ArrayList<>(0);
     try (JsonParser p = JSON.createParser(b, from, to - from)) {
       if (p.nextToken() != JsonToken.START_OBJECT) return KEEP;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -205,7 +217,7 @@ public final class StreamMeter {
               emptyChoices = true;
               while (p.nextToken() != JsonToken.END_ARRAY) {
                 emptyChoices = false;
-                text = choice(p, text);
+                text = choice(p, text, reasons);
               }
             } else {
               p.skipChildren();
@@ -233,12 +245,13 @@ public final class StreamMeter {
     if (text != null) append(text.toString());
     if (id != null) lastChunkId = id;
     if (model != null) lastModel = model;
+    finishReasons.addAll(reasons);
     if (usage != null && emptyChoices && !forwardUsageChunk) return null; // the usage-only chunk the client did not ask for
     return KEEP;
   }
 
   /** One element of {@code choices}: the text of its {@code delta}, appended to {@code text}. */
-  private static StringBuilder choice(JsonParser p, StringBuilder text) throws IOException {
+  private static StringBuilder choice(JsonParser p, StringBuilder text, java.util.List<String> reasons) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return text;
@@ -246,6 +259,10 @@ public final class StreamMeter {
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
+      if (field.equals("finish_reason") && value == JsonToken.VALUE_STRING) {
+        reasons.add(p.getText());
+        continue;
+      }
       if (!field.equals("delta") || value != JsonToken.START_OBJECT) {
         p.skipChildren();
         continue;
@@ -328,6 +345,7 @@ public final class StreamMeter {
     if (choices != null && choices.isArray()) {
       for (JsonNode choice : choices) {
         collectText(choice.path("delta"));
+        if (choice.path("finish_reason").isTextual()) finishReasons.add(choice.get("finish_reason").asText());
         changed |= restore(choice);
       }
       if (usage != null && choices.isEmpty() && !forwardUsageChunk) return null;
@@ -351,6 +369,8 @@ public final class StreamMeter {
       case "response.completed", "response.incomplete", "response.failed" -> {
         TokenUsage usage = OpenAiUsage.parse(event.path("response").get("usage"));
         if (usage != null) reported = usage;
+        if (event.path("response").path("model").isTextual()) lastModel = event.path("response").get("model").asText();
+        if (event.path("response").path("status").isTextual()) finishReasons.add(event.path("response").get("status").asText());
         done = true;
       }
       default -> { }

@@ -166,6 +166,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     headers.put("anthropic-version", version == null ? "2023-06-01" : version);
     headers.putAll(request.nativeRequest().headers());
     if (config.headers() != null) headers.putAll(config.headers());
+    headers.putAll(request.headers()); // the gateway's own, e.g. the trace context
     byte[] body;
     try {
       body = AnthropicRequests.withModel(request.nativeRequest().body(), request.upstreamModel());

@@ -7,6 +7,7 @@ import dev.tollgate.domain.usage.TokenUsage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The prices and class rules the reports price counterfactuals with: the running configuration's
@@ -16,13 +17,24 @@ import java.util.Optional;
  * @param byName model name → price
  * @param byServed {@code provider|upstream id} → model name
  * @param allowedByClass workload class → the model names it allows
+ * @param privateModels the models of the {@code private} tier
+ * @param routePrivateClasses the classes whose guard sends prompts with findings to private models only
+ *     ({@code pii: route_private})
  */
-public record PriceBook(Map<String, Price> byName, Map<String, String> byServed, Map<String, List<String>> allowedByClass) {
+public record PriceBook(Map<String, Price> byName, Map<String, String> byServed, Map<String, List<String>> allowedByClass,
+    Set<String> privateModels, Set<String> routePrivateClasses) {
 
   public PriceBook {
     byName = Map.copyOf(byName);
     byServed = Map.copyOf(byServed);
     allowedByClass = Map.copyOf(allowedByClass);
+    privateModels = Set.copyOf(privateModels);
+    routePrivateClasses = Set.copyOf(routePrivateClasses);
+  }
+
+  /** Prices and classes without private models. */
+  public PriceBook(Map<String, Price> byName, Map<String, String> byServed, Map<String, List<String>> allowedByClass) {
+    this(byName, byServed, allowedByClass, Set.of(), Set.of());
   }
 
   public static String servedKey(String provider, String upstream) {

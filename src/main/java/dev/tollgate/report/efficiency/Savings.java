@@ -20,7 +20,8 @@ import java.util.Set;
  *       the requested model's price minus what it cost; calls sent to a dearer model count as zero;
  *   <li><b>switching</b>: per workflow and workload class, its calls' usage priced on every model the
  *       class allows; the cheapest, and what the period would have cost on it. Calls without a class
- *       have no allowed set, so no counterfactual.
+ *       have no allowed set, so no counterfactual. Calls the guard bound to private models are priced
+ *       on the class's private-tier models only ({@link CheapestAllowed}).
  * </ul>
  */
 public final class Savings {
@@ -61,7 +62,9 @@ public final class Savings {
         }
       }
       if (r.workloadClass() != null && prices.allowedByClass().containsKey(r.workloadClass())) {
-        byWorkflow.computeIfAbsent((r.workflow() == null ? "" : r.workflow()) + "\u0000" + r.workloadClass(), k -> new ArrayList<>()).add(r);
+        String group = (r.workflow() == null ? "" : r.workflow()) + "\u0000" + r.workloadClass() + "\u0000"
+            + CheapestAllowed.privateOnly(r, prices);
+        byWorkflow.computeIfAbsent(group, k -> new ArrayList<>()).add(r);
       }
     }
     List<Routing> routing = new ArrayList<>();
@@ -88,18 +91,11 @@ public final class Savings {
     LedgerFacts first = calls.get(0);
     Money cost = Money.ZERO;
     for (LedgerFacts r : calls) cost = cost.plus(r.cost());
-    String best = null;
-    Money bestCost = null;
-    for (String model : prices.allowedByClass().get(first.workloadClass()).stream().sorted().toList()) {
-      if (prices.price(model).isEmpty()) continue;
-      Money total = Money.ZERO;
-      for (LedgerFacts r : calls) total = total.plus(prices.cost(model, r.usage()).orElseThrow());
-      if (bestCost == null || total.compareTo(bestCost) < 0) {
-        best = model;
-        bestCost = total;
-      }
-    }
-    if (best == null) return null;
+    var choice = CheapestAllowed.of(prices, first.workloadClass(), CheapestAllowed.privateOnly(first, prices),
+        calls.stream().map(LedgerFacts::usage).toList());
+    if (choice.isEmpty()) return null;
+    String best = choice.get().model();
+    Money bestCost = choice.get().cost();
     Money saving = cost.minus(bestCost);
     return new Switch(first.workflow(), first.workloadClass(), calls.size(), cost, best, bestCost,
         saving.nanos() > 0 ? saving : Money.ZERO);

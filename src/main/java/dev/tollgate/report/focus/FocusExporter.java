@@ -2,7 +2,9 @@ package dev.tollgate.report.focus;
 
 import dev.tollgate.domain.pricing.Price;
 import dev.tollgate.domain.pricing.Rates;
+import dev.tollgate.domain.contract.Contract;
 import dev.tollgate.report.Allocation;
+import dev.tollgate.report.ContractedCosts;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -22,34 +24,59 @@ import java.util.TreeSet;
  * (UTC day) and attribution, with separate SKUs for input, cache-read, cache-write, output and
  * reasoning tokens of each model.
  *
- * <p>The two kinds of cost a row carries:
+ * <p>The kinds of cost a row carries:
  * <ul>
- *   <li><b>List</b> (ListUnitPrice, ListCost; and ContractedUnitPrice, ContractedCost, equal to them
- *       while Tollgate knows no negotiated prices): the price in force now, per million tokens, times
+ *   <li><b>List</b> (ListUnitPrice, ListCost): the price in force now, per million tokens, times
  *       PricingQuantity = tokens / 1,000,000 — an exact decimal product, as FOCUS requires.</li>
- *   <li><b>Billed</b> (BilledCost, EffectiveCost): the ledger's own cost, split over a group's token
- *       kinds in proportion to their list cost by largest remainder, so the BilledCost of the file adds
- *       up to the ledger total for the period, to the nano-dollar.</li>
+ *   <li><b>Contracted</b> (ContractedUnitPrice, ContractedCost): the list price less a negotiated
+ *       contract's discount; equal to list without one (and for self-hosted terms).</li>
+ *   <li><b>Billed</b> (BilledCost, EffectiveCost): the ledger's own cost — or, under a contract, the
+ *       effective cost {@link ContractedCosts} gives it (allowance, drawdown, overage) — split over a
+ *       group's token kinds in proportion to their list cost by largest remainder, so the BilledCost of
+ *       the file adds up to the ledger total (or the contracts' effective total), to the nano-dollar.</li>
  * </ul>
  * A model with no price anywhere gets list prices of zero and a warning; its billed cost still counts.
  */
 public final class FocusExporter {
 
-  private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
+  static final DateTimeFormatter DATE_TIME_TEXT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'");
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
   static final String TAG_PREFIX = "tollgate/";
 
   /**
-   * Who the export is for: the org's name and each team's cost center (both go into Tags).
+   * Who the export is for: the org's name and each team's cost center (both go into Tags), and the
+   * contracts that turn list prices into contracted and effective ones for the UTC days
+   * {@code firstDay <= day < endDay} (commitments and allowances are prorated to the days exported).
    */
-  public record Context(String org, Map<String, String> costCenters) {
+  public record Context(String org, Map<String, String> costCenters, List<Contract> contracts, LocalDate firstDay,
+      LocalDate endDay) {
     public Context {
       costCenters = costCenters == null ? Map.of() : Map.copyOf(costCenters);
+      contracts = contracts == null ? List.of() : List.copyOf(contracts);
+      if (!contracts.isEmpty() && (firstDay == null || endDay == null)) {
+        throw new IllegalArgumentException("contracts are applied over a range of days: give firstDay and endDay");
+      }
+    }
+
+    /** Without contracts: contracted and effective costs are the list and ledger costs. */
+    public Context(String org, Map<String, String> costCenters) {
+      this(org, costCenters, List.of(), null, null);
     }
   }
 
-  /** The rows, the sums they must reconcile to, and what could not be priced. */
-  public record Result(List<FocusRow> rows, long ledgerCostNanos, long billedCostNanos, List<String> warnings) {}
+  /**
+   * The rows, the sums they must reconcile to, and what could not be priced. {@code billedCostNanos} is
+   * the rows' BilledCost (= EffectiveCost) total: the ledger total without contracts, else
+   * {@code effectiveCostNanos} of the contracts applied; {@code shortfallNanos} (unused commitments, idle
+   * self-hosted capacity) has no row.
+   */
+  public record Result(List<FocusRow> rows, long ledgerCostNanos, long billedCostNanos, List<String> warnings,
+      long shortfallNanos) {
+
+    public Result(List<FocusRow> rows, long ledgerCostNanos, long billedCostNanos, List<String> warnings) {
+      this(rows, ledgerCostNanos, billedCostNanos, warnings, 0);
+    }
+  }
 
   private FocusExporter() {}
 
@@ -58,8 +85,14 @@ public final class FocusExporter {
     Map<RowKey, long[]> sums = new LinkedHashMap<>(); // tokens, billed nanos
     Map<RowKey, Sku> skus = new LinkedHashMap<>();
     TreeSet<String> unpriced = new TreeSet<>();
+    ContractedCosts.Applied applied = context.contracts().isEmpty() ? null
+        : ContractedCosts.apply(usage, pricing, context.contracts(), context.firstDay(), context.endDay());
     long ledger = 0;
-    for (SkuUsage u : usage) {
+    for (int index = 0; index < usage.size(); index++) {
+      SkuUsage u = usage.get(index);
+      ContractedCosts.Line contracted = applied == null ? null : applied.lines().get(index);
+      long effective = contracted == null ? u.costNanos() : contracted.effectiveNanos();
+      Contract contract = contracted == null ? null : contracted.contract();
       ledger = Math.addExact(ledger, u.costNanos());
       var resolved = pricing.resolve(u.requestedModel(), u.servedModel(), u.provider());
       String model = resolved.map(ModelPricing.Priced::model)
@@ -87,17 +120,17 @@ public final class FocusExporter {
         listSum = listSum.add(w);
       }
       if (kinds.isEmpty()) {
-        if (u.costNanos() == 0) continue;
+        if (u.costNanos() == 0 && effective == 0) continue;
         kinds.add(TokenKind.INPUT); // cost without tokens: keep it, so the file still reconciles
         listWeights.add(BigInteger.ZERO);
         tokenWeights.add(BigInteger.ZERO);
       }
-      long[] billed = Allocation.largestRemainder(u.costNanos(),
+      long[] billed = Allocation.largestRemainder(effective,
           (listSum.signum() > 0 ? listWeights : tokenWeights).toArray(BigInteger[]::new));
       for (int i = 0; i < kinds.size(); i++) {
         TokenKind k = kinds.get(i);
         RowKey key = new RowKey(u.day(), model, tierName, k, account, type, tags);
-        skus.putIfAbsent(key, new Sku(k.rate(rates), u.servedModel()));
+        skus.putIfAbsent(key, new Sku(k.rate(rates), contractedFactor(contract), u.servedModel()));
         long[] s = sums.computeIfAbsent(key, x -> new long[2]);
         s[0] = Math.addExact(s[0], k.tokens(u));
         s[1] = Math.addExact(s[1], billed[i]);
@@ -111,13 +144,28 @@ public final class FocusExporter {
     }
     List<String> warnings = unpriced.isEmpty() ? List.of() : List.of("no price is known for " + String.join(", ", unpriced)
         + "; their rows carry list prices of 0 and the ledger's cost as billed and effective cost");
-    return new Result(List.copyOf(rows), ledger, billedTotal, warnings);
+    long shortfall = applied == null ? 0 : applied.shortfallNanos();
+    if (shortfall != 0) {
+      warnings = new ArrayList<>(warnings);
+      warnings.add("unused commitments and idle self-hosted capacity of " + decimal(BigDecimal.valueOf(shortfall, 9))
+          + " USD are owed but are no row of this file (see the effective-cost report)");
+      warnings = List.copyOf(warnings);
+    }
+    return new Result(List.copyOf(rows), ledger, billedTotal, warnings, shortfall);
+  }
+
+  /** What a contract leaves of the list unit price: 1 − discount for negotiated terms, else 1. */
+  private static BigDecimal contractedFactor(Contract contract) {
+    if (contract != null && contract.terms() instanceof Contract.Negotiated n) {
+      return BigDecimal.ONE.subtract(n.discountPercent().movePointLeft(2));
+    }
+    return BigDecimal.ONE;
   }
 
   private record RowKey(LocalDate day, String model, String tier, TokenKind kind, String account, String providerType,
       String tags) {}
 
-  private record Sku(long rateNanosPerMTok, String servedModel) {}
+  private record Sku(long rateNanosPerMTok, BigDecimal contractedFactor, String servedModel) {}
 
   private static FocusRow row(RowKey k, Sku sku, long tokens, long billedNanos, Context context) {
     String company = ProviderNames.company(k.providerType());
@@ -126,6 +174,8 @@ public final class FocusExporter {
     BigDecimal unitPrice = BigDecimal.valueOf(sku.rateNanosPerMTok(), 9);
     BigDecimal quantity = BigDecimal.valueOf(tokens).divide(MILLION);
     BigDecimal listCost = unitPrice.multiply(quantity);
+    BigDecimal contractedPrice = unitPrice.multiply(sku.contractedFactor());
+    BigDecimal contractedCost = contractedPrice.multiply(quantity);
     LocalDate month = k.day().withDayOfMonth(1);
     String skuId = k.model() + ":" + k.kind().sku();
 
@@ -145,8 +195,8 @@ public final class FocusExporter {
     v.put("ChargePeriodStart", instant(k.day()));
     v.put("ConsumedQuantity", Long.toString(tokens));
     v.put("ConsumedUnit", "Tokens");
-    v.put("ContractedCost", decimal(listCost));
-    v.put("ContractedUnitPrice", decimal(unitPrice));
+    v.put("ContractedCost", decimal(contractedCost));
+    v.put("ContractedUnitPrice", decimal(contractedPrice));
     v.put("EffectiveCost", decimal(BigDecimal.valueOf(billedNanos, 9)));
     v.put("HostProviderName", provider);
     v.put("InvoiceId", null);
@@ -155,7 +205,7 @@ public final class FocusExporter {
     v.put("ListUnitPrice", decimal(unitPrice));
     v.put("PricingCategory", "Standard");
     v.put("PricingCurrency", "USD");
-    v.put("PricingCurrencyContractedUnitPrice", decimal(unitPrice));
+    v.put("PricingCurrencyContractedUnitPrice", decimal(contractedPrice));
     v.put("PricingCurrencyEffectiveCost", decimal(BigDecimal.valueOf(billedNanos, 9)));
     v.put("PricingCurrencyListUnitPrice", decimal(unitPrice));
     v.put("PricingQuantity", decimal(quantity));
@@ -203,6 +253,6 @@ public final class FocusExporter {
   }
 
   static String instant(LocalDate day) {
-    return DATE_TIME.format(day.atStartOfDay(ZoneOffset.UTC));
+    return DATE_TIME_TEXT.format(day.atStartOfDay(ZoneOffset.UTC));
   }
 }

@@ -90,7 +90,7 @@ public final class Database implements AutoCloseable {
     var flyway = Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration/" + url.dialect().name().toLowerCase(java.util.Locale.ROOT))
-        .javaMigrations(new RollupBackfill())
+        .javaMigrations(RollupBackfill.all())
         .failOnMissingLocations(true);
     if (url.schema() != null) {
       flyway = flyway.schemas(url.schema()).defaultSchema(url.schema()).createSchemas(true);

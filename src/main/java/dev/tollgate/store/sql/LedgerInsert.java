@@ -62,13 +62,7 @@ final class LedgerInsert {
   private void writeInTurn(List<UsageRecord> rows) throws SQLException {
     Connection connection = database.dataSource().getConnection();
     try {
-      connection.setAutoCommit(false);
-      List<UsageRecord> inserted = new ArrayList<>(rows.size());
-      for (int from = 0; from < rows.size(); from += CHUNK) {
-        inserted.addAll(insertChunk(connection, rows.subList(from, Math.min(rows.size(), from + CHUNK))));
-      }
-      rollups.add(connection, inserted);
-      connection.commit();
+      writeOn(connection, rows);
     } catch (SQLException | RuntimeException e) {
       try {
         connection.rollback();
@@ -81,6 +75,21 @@ final class LedgerInsert {
     } finally {
       connection.close();
     }
+  }
+
+  /**
+   * The transaction itself, on a connection the caller holds: the rows, then the rollups, then the
+   * commit. The caller rolls back on failure. {@link LedgerBulkLoad} keeps one connection for a
+   * whole load this way; the writer borrows one per batch.
+   */
+  void writeOn(Connection connection, List<UsageRecord> rows) throws SQLException {
+    connection.setAutoCommit(false);
+    List<UsageRecord> inserted = new ArrayList<>(rows.size());
+    for (int from = 0; from < rows.size(); from += CHUNK) {
+      inserted.addAll(insertChunk(connection, rows.subList(from, Math.min(rows.size(), from + CHUNK))));
+    }
+    rollups.add(connection, inserted);
+    connection.commit();
   }
 
   /**

@@ -1,25 +1,45 @@
 package dev.tollgate.store.sql;
 
 import java.sql.Statement;
+import java.util.List;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
 import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
- * Migration 32.1: sums the ledger rows that were there before the rollups (migration 32) into them.
- * Java rather than SQL so that the key spelling comes from {@link RollupShape}, the one place the
+ * A Java migration that sums the ledger rows already there into rollups a preceding SQL migration
+ * just created: 32.1 fills the quarter-hour rollups of migration 32, 36.1 and 36.3 the hourly ones of
+ * migrations 36 and 36.2. Java rather than SQL so that the key spelling comes from {@link RollupShape}, the one place the
  * writer also takes it from. Runs in the migration's transaction, once per database.
  */
 final class RollupBackfill implements JavaMigration {
 
+  private final MigrationVersion version;
+  private final String description;
+  private final List<RollupShape> shapes;
+
+  private RollupBackfill(String version, String description, List<RollupShape> shapes) {
+    this.version = MigrationVersion.fromVersion(version);
+    this.description = description;
+    this.shapes = List.copyOf(shapes);
+  }
+
+  /** Every backfill, in version order, for Flyway. */
+  static RollupBackfill[] all() {
+    return new RollupBackfill[] {
+        new RollupBackfill("32.1", "backfill rollups", RollupShape.FIRST_RELEASE),
+        new RollupBackfill("36.1", "backfill hourly rollup", List.of(RollupShape.TEAM_MODEL_HOUR)),
+        new RollupBackfill("36.3", "backfill hourly agent rollup", List.of(RollupShape.AGENT_HOUR))};
+  }
+
   @Override
   public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("32.1");
+    return version;
   }
 
   @Override
   public String getDescription() {
-    return "backfill rollups";
+    return description;
   }
 
   @Override
@@ -35,7 +55,7 @@ final class RollupBackfill implements JavaMigration {
   @Override
   public void migrate(Context context) throws Exception {
     try (Statement statement = context.getConnection().createStatement()) {
-      for (RollupShape shape : RollupShape.ALL) statement.executeUpdate(RollupWriter.backfillSql(shape));
+      for (RollupShape shape : shapes) statement.executeUpdate(RollupWriter.backfillSql(shape));
     }
   }
 }

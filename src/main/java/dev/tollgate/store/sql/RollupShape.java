@@ -55,13 +55,38 @@ record RollupShape(String table, long bucketSeconds, List<String> dimensions) {
   static final RollupShape TEAM_MODEL = new RollupShape("usage_rollup_team_model", BUCKET_SECONDS,
       List.of("org", "team", "provider", "served_model", "tier", "status"));
 
+  /**
+   * The same sums per whole UTC hour (migration 36): about a quarter of the rows of {@link #TEAM_MODEL}
+   * at ten million ledger rows, which is what brings the month × team × model report under a second
+   * (docs/performance.md, "Reports at ten million ledger rows"). Local hours, days, weeks and months
+   * of every zone whose offset is a whole number of hours (and whose DST changes fall on whole hours)
+   * are unions of these buckets; zones such as Asia/Kolkata read the quarter-hour rollup instead.
+   */
+  static final RollupShape TEAM_MODEL_HOUR = new RollupShape("usage_rollup_team_model_hour", 3_600,
+      TEAM_MODEL.dimensions());
+
   /** The attribution dimensions reports group by (chargeback's team × agent, top-N workflows…). */
   static final RollupShape ATTRIBUTION = new RollupShape("usage_rollup_attribution", BUCKET_SECONDS,
       List.of("org", "team", "project", "workflow", "agent", "channel", "workload_class", "key_name",
           "provider", "requested_model", "served_model", "tier", "status", "route_reason"));
 
-  /** Smallest first: a query reads the first one that can answer it. */
-  static final List<RollupShape> ALL = List.of(TEAM_MODEL, ATTRIBUTION);
+  /**
+   * Who spent, per whole UTC hour (migration 36.2): team, project, workflow, agent, workload class and
+   * key, nothing else, for the console's top workflows and agents and chargeback's team × agent. A
+   * few times smaller than {@link #ATTRIBUTION}, which keeps the model, channel, status and the rest
+   * for the queries that ask for them.
+   */
+  static final RollupShape AGENT_HOUR = new RollupShape("usage_rollup_agent_hour", 3_600,
+      List.of("org", "team", "project", "workflow", "agent", "workload_class", "key_name"));
+
+  /**
+   * Smallest first: a query reads the first one that can answer it, and the partial buckets at the
+   * edges of its range from the next finer one (then the ledger).
+   */
+  static final List<RollupShape> ALL = List.of(TEAM_MODEL_HOUR, TEAM_MODEL, AGENT_HOUR, ATTRIBUTION);
+
+  /** The rollups migration 32 made (and 32.1 filled): the ones {@link RollupBackfill} for 32.1 sums into. */
+  static final List<RollupShape> FIRST_RELEASE = List.of(TEAM_MODEL, ATTRIBUTION);
 
   /** Summed columns, in table order; {@code requests} is the row count. */
   static final List<String> MEASURES = List.of("requests", "input_tokens", "cached_input_tokens",

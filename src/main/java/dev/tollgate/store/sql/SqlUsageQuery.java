@@ -18,21 +18,24 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
  * Reads the ledger back from SQL: sums grouped by any dimension and by calendar bucket in any time
  * zone, and the newest rows themselves.
  *
- * <p>Sums run in SQL, grouped by the dimensions and, when a granularity is asked for, by a fixed
- * run of epoch time (a "granule") that no bucket boundary of the zone cuts through; Java then adds
- * granules into their local hour, day, week or month. {@link TimeBuckets} explains why that is exact
- * for every zone, including ones offset by half or quarter hours. Costs are summed as whole
- * nano-dollars, exactly.
+ * <p>Sums run in SQL, grouped by the dimensions and, when a granularity is asked for, by time: with
+ * both bounds and a bounded number of buckets, SQL sums straight into the local hours, days, weeks or
+ * months (the instants where each one's rows begin come from {@link TimeBuckets#changes}); otherwise
+ * by a fixed run of epoch time (a "granule") that no bucket boundary of the zone cuts through, which
+ * Java then adds into buckets. {@link TimeBuckets} explains why that is exact for every zone,
+ * including ones offset by half or quarter hours. Costs are summed as whole nano-dollars, exactly.
  *
- * <p>Where a rollup ({@link RollupShape}) keeps every dimension a query names and its bounds and
- * granules are whole buckets, the sums come from the rollup instead of the ledger: the same figures,
- * from far fewer rows. {@link #ledgerOnly} always reads the ledger.
+ * <p>Where a rollup ({@link RollupShape}) keeps every dimension a query names and no bucket boundary
+ * cuts its buckets, the sums come from the rollup instead of the ledger: the same figures, from far
+ * fewer rows; partial buckets at the range's edges come from a finer rollup, then the ledger.
+ * {@link #ledgerOnly} always reads the ledger, and always folds granules in Java.
  *
  * <p>Results come ordered by bucket start, then by the group values in {@code groupBy} order (nulls
  * first). Groups with no rows do not appear: a filter that matches nothing gives an empty list.
@@ -42,25 +45,35 @@ public final class SqlUsageQuery implements UsageQuery {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   /** Past this, a filter's bounds (say 1900 to 9999) say little; the rows' own span is cheaper to walk. */
   private static final Duration MAX_BOUNDED_SPAN = Duration.ofDays(3_660);
+  /**
+   * Calendar buckets up to which SQL sums into the buckets themselves (a CASE over their starts,
+   * searched by halves); past this, per granule. 1,000 covers hours over a month and days over years.
+   */
+  private static final int MAX_FOLDED_BUCKETS = 1_000;
 
   private final DataSource dataSource;
   private final Dialect dialect;
   private final List<RollupShape> rollups;
+  private final boolean foldInSql;
 
   /** Reads a rollup wherever one can answer a query exactly, else the ledger. */
   public SqlUsageQuery(Database database) {
-    this(database, RollupShape.ALL);
+    this(database, RollupShape.ALL, true);
   }
 
-  private SqlUsageQuery(Database database, List<RollupShape> rollups) {
+  private SqlUsageQuery(Database database, List<RollupShape> rollups, boolean foldInSql) {
     this.dataSource = database.dataSource();
     this.dialect = database.dialect();
     this.rollups = rollups;
+    this.foldInSql = foldInSql;
   }
 
-  /** Always sums the ledger itself: for checking that the rollups agree with it, and for timing both. */
+  /**
+   * Always sums the ledger itself, per granule folded into buckets in Java: for checking the rollups
+   * and the folding in SQL against a path that shares neither, and for timing both.
+   */
   public static SqlUsageQuery ledgerOnly(Database database) {
-    return new SqlUsageQuery(database, List.of());
+    return new SqlUsageQuery(database, List.of(), false);
   }
 
   /** Where sums come from: the ledger's rows, or a rollup's buckets. */
@@ -75,13 +88,20 @@ public final class SqlUsageQuery implements UsageQuery {
   /** One part of a query's time range and where its rows are summed from. */
   private record Piece(Source source, UsageFilter filter) {}
 
-  /** The parts a query reads and the granule it sums by (null without granularity, or when no row can match). */
-  private record Plan(List<Piece> pieces, Long granuleNanos) {}
+  /**
+   * The parts a query reads and how it groups by time: not at all (no granularity), by the calendar
+   * buckets themselves folded in SQL ({@code changes}: where each bucket's rows begin), or by a
+   * granule that Java folds into buckets ({@code granuleNanos}).
+   */
+  private record Plan(List<Piece> pieces, Long granuleNanos, List<Instant> changes) {
+    static final Plan NO_ROWS = new Plan(List.of(), null, null);
+  }
 
   /**
-   * What {@link #aggregate} reads for this filter: {@code ledger}, a rollup's name, or a rollup's name
-   * and {@code +ledger} when the bounds cut through buckets (the whole buckets come from the rollup,
-   * the minutes before the first and after the last from the ledger).
+   * What {@link #aggregate} reads for this filter: {@code ledger}, a rollup's name, or several joined
+   * by {@code +} when the bounds cut through buckets (the whole hours from the hourly rollup, the
+   * quarter hours at either end from the quarter-hour one, the minutes before the first and after
+   * the last from the ledger).
    */
   public String sourceFor(UsageFilter filter) {
     LedgerSql.checkDimensions(filter);
@@ -90,7 +110,9 @@ public final class SqlUsageQuery implements UsageQuery {
       for (Piece piece : plan(connection, filter).pieces()) {
         if (!tables.contains(piece.source().table())) tables.add(piece.source().table());
       }
-      tables.sort(java.util.Comparator.comparing(table -> table.equals(Source.LEDGER.table())));
+      List<String> order = new ArrayList<>(rollups.stream().map(RollupShape::table).toList());
+      order.add(Source.LEDGER.table());
+      tables.sort(Comparator.comparingInt(order::indexOf));
       return tables.isEmpty() ? Source.LEDGER.table() : String.join("+", tables);
     } catch (SQLException e) {
       throw new IllegalStateException("usage query failed: " + e.getMessage(), e);
@@ -98,41 +120,72 @@ public final class SqlUsageQuery implements UsageQuery {
   }
 
   /**
-   * A rollup is read when it keeps every dimension the filter groups or filters on and each time
-   * granule is a whole number of its buckets; bounds inside a bucket leave a few minutes at either
-   * end to the ledger, whose time index finds them quickly.
+   * A rollup is read when it keeps every dimension the filter groups or filters on and no calendar
+   * bucket boundary falls inside one of its buckets; bounds inside a bucket leave the partial
+   * buckets at either end to the next finer rollup and, below that, to the ledger, whose time index
+   * finds their rows quickly.
+   *
+   * <p>With both bounds and at most {@link #MAX_FOLDED_BUCKETS} calendar buckets between them, SQL
+   * sums straight into the calendar buckets (a month report returns one row per group, not one per
+   * hour and group for Java to add up). Otherwise SQL sums per granule and Java folds.
    */
   private Plan plan(Connection connection, UsageFilter filter) throws SQLException {
-    for (RollupShape shape : rollups) {
-      if (!shape.coversDimensions(filter)) continue;
-      Instant innerFrom = filter.from() == null ? null : bucketCeiling(filter.from(), shape);
-      Instant innerTo = filter.to() == null ? null : bucketFloor(filter.to(), shape);
-      if (innerFrom != null && innerTo != null && !innerFrom.isBefore(innerTo)) break; // not one whole bucket
-      Source rollup = Source.of(shape);
-      Long granule = null;
-      if (filter.granularity() != null) {
-        // The rollup's buckets that hold any row of the range: the ledger's rows in it are all there.
-        UsageFilter widened = withRange(filter, filter.from() == null ? null : bucketFloor(filter.from(), shape),
-            filter.to() == null ? null : bucketCeiling(filter.to(), shape));
-        granule = granuleNanos(connection, widened, rollup);
-        // A granule finer than a bucket (a zone offset by odd minutes): only the ledger is exact.
-        // (No granule: no row matches, in the rollup or the ledger.)
-        if (granule != null && granule % shape.bucketNanos() != 0) {
-          return new Plan(List.of(new Piece(Source.LEDGER, filter)), granule);
-        }
-      }
-      List<Piece> pieces = new ArrayList<>();
-      if (innerFrom != null && !innerFrom.equals(filter.from())) {
-        pieces.add(new Piece(Source.LEDGER, withRange(filter, filter.from(), innerFrom)));
-      }
-      pieces.add(new Piece(rollup, withRange(filter, innerFrom, innerTo)));
-      if (innerTo != null && !innerTo.equals(filter.to())) {
-        pieces.add(new Piece(Source.LEDGER, withRange(filter, innerTo, filter.to())));
-      }
-      return new Plan(pieces, granule);
+    List<RollupShape> covering = rollups.stream().filter(shape -> shape.coversDimensions(filter)).toList();
+    List<Piece> pieces = new ArrayList<>();
+    if (filter.granularity() == null) {
+      pieces(filter, filter.from(), filter.to(), covering, shape -> true, pieces);
+      return new Plan(pieces, null, null);
     }
-    Long granule = filter.granularity() == null ? null : granuleNanos(connection, filter, Source.LEDGER);
-    return new Plan(List.of(new Piece(Source.LEDGER, filter)), granule);
+    boolean bounded = filter.from() != null && filter.to() != null
+        && !filter.from().isBefore(SqlValues.fromNanos(Long.MIN_VALUE))
+        && !filter.to().isAfter(SqlValues.fromNanos(Long.MAX_VALUE));
+    List<Instant> changes = foldInSql && bounded
+        ? TimeBuckets.changes(filter.from(), filter.to(), filter.zone(), filter.granularity(), MAX_FOLDED_BUCKETS)
+        : null;
+    if (changes != null) {
+      List<Instant> inner = changes.subList(1, changes.size());
+      pieces(filter, filter.from(), filter.to(), covering,
+          shape -> inner.stream().allMatch(c -> c.getNano() == 0 && c.getEpochSecond() % shape.bucketSeconds() == 0),
+          pieces);
+      return new Plan(pieces, null, changes);
+    }
+    // The span of rows comes from the coarsest rollup that keeps the dimensions (its buckets that hold
+    // any row of the range hold all the ledger's rows in it), else from the ledger.
+    Long granule;
+    if (covering.isEmpty()) {
+      granule = granuleNanos(connection, filter, Source.LEDGER);
+    } else {
+      RollupShape coarsest = covering.get(0);
+      UsageFilter widened = withRange(filter, filter.from() == null ? null : bucketFloor(filter.from(), coarsest),
+          filter.to() == null ? null : bucketCeiling(filter.to(), coarsest));
+      granule = granuleNanos(connection, widened, Source.of(coarsest));
+    }
+    if (granule == null) return Plan.NO_ROWS;
+    // A granule finer than a rollup's bucket (a zone offset by odd minutes): that rollup is not exact.
+    pieces(filter, filter.from(), filter.to(), covering, shape -> granule % shape.bucketNanos() == 0, pieces);
+    return new Plan(pieces, granule, null);
+  }
+
+  /**
+   * Adds the pieces that read {@code [from, to)}: the whole buckets of the first usable rollup, the
+   * partial ones at either end from finer rollups (recursively), else the ledger.
+   */
+  private static void pieces(UsageFilter filter, Instant from, Instant to, List<RollupShape> shapes,
+      Predicate<RollupShape> usable, List<Piece> out) {
+    for (int i = 0; i < shapes.size(); i++) {
+      RollupShape shape = shapes.get(i);
+      if (!usable.test(shape)) continue;
+      Instant innerFrom = from == null ? null : bucketCeiling(from, shape);
+      Instant innerTo = to == null ? null : bucketFloor(to, shape);
+      if (innerFrom != null && innerTo != null && !innerFrom.isBefore(innerTo)) continue; // not one whole bucket
+      List<RollupShape> finer = shapes.subList(i + 1, shapes.size()).stream()
+          .filter(other -> other.bucketSeconds() < shape.bucketSeconds()).toList();
+      if (innerFrom != null && !innerFrom.equals(from)) pieces(filter, from, innerFrom, finer, usable, out);
+      out.add(new Piece(Source.of(shape), withRange(filter, innerFrom, innerTo)));
+      if (innerTo != null && !innerTo.equals(to)) pieces(filter, innerTo, to, finer, usable, out);
+      return;
+    }
+    out.add(new Piece(Source.LEDGER, withRange(filter, from, to)));
   }
 
   private static UsageFilter withRange(UsageFilter f, Instant from, Instant to) {
@@ -163,9 +216,8 @@ public final class SqlUsageQuery implements UsageQuery {
     LedgerSql.checkDimensions(filter);
     try (Connection connection = dataSource.getConnection()) {
       Plan plan = plan(connection, filter);
-      if (filter.granularity() != null && plan.granuleNanos() == null) return List.of();
       Map<GroupKey, long[]> sums = new LinkedHashMap<>();
-      for (Piece piece : plan.pieces()) sum(connection, piece.filter(), piece.source(), plan.granuleNanos(), sums);
+      for (Piece piece : plan.pieces()) sum(connection, piece.filter(), piece.source(), plan, sums);
       return sums.entrySet().stream()
           .sorted(Map.Entry.comparingByKey(GroupKey.ORDER))
           .map(e -> toAggregate(filter.groupBy(), e.getKey(), e.getValue()))
@@ -201,7 +253,7 @@ public final class SqlUsageQuery implements UsageQuery {
   }
 
   /** Adds the sums of one piece into {@code sums}, by group and bucket. */
-  private void sum(Connection connection, UsageFilter filter, Source source, Long granuleNanos,
+  private void sum(Connection connection, UsageFilter filter, Source source, Plan plan,
       Map<GroupKey, long[]> sums) throws SQLException {
     String time = source.timeColumn();
     List<String> select = new ArrayList<>();
@@ -211,11 +263,15 @@ public final class SqlUsageQuery implements UsageQuery {
       select.add(expression.sql());
       binds.addAll(expression.binds());
     }
+    Long granuleNanos = plan.granuleNanos();
+    List<Instant> changes = plan.changes();
     if (granuleNanos != null) {
       // Floor division, also for (unlikely) instants before 1970: SQL's integer division truncates.
       select.add("CASE WHEN " + time + " >= 0 THEN " + time + " / ? ELSE (" + time + " + 1) / ? - 1 END");
       binds.add(granuleNanos);
       binds.add(granuleNanos);
+    } else if (changes != null && changes.size() > 1) {
+      select.add(bucketIndexSql(time, changes, 0, changes.size() - 1, binds));
     }
     int groupColumns = select.size();
     select.addAll(List.of(source.requests(), "SUM(input_tokens)", "SUM(cached_input_tokens)", "SUM(output_tokens)",
@@ -240,11 +296,27 @@ public final class SqlUsageQuery implements UsageQuery {
         if (granuleNanos != null) {
           Instant granuleStart = SqlValues.fromNanos(rs.getLong(dimensions + 1) * granuleNanos);
           bucket = TimeBuckets.bucketStart(granuleStart, filter.zone(), filter.granularity());
+        } else if (changes != null) {
+          int index = changes.size() > 1 ? rs.getInt(dimensions + 1) : 0;
+          bucket = TimeBuckets.bucketStart(changes.get(index), filter.zone(), filter.granularity());
         }
         long[] total = sums.computeIfAbsent(new GroupKey(Arrays.asList(values), bucket), k -> new long[6]);
         for (int i = 0; i < 6; i++) total[i] = Math.addExact(total[i], rs.getLong(groupColumns + 1 + i));
       }
     }
+  }
+
+  /**
+   * SQL giving the index of the last change at or before {@code time}, for changes {@code lo..hi}:
+   * nested CASEs that halve the range, so a row takes about log2(buckets) comparisons.
+   */
+  private static String bucketIndexSql(String time, List<Instant> changes, int lo, int hi, List<Object> binds) {
+    if (lo == hi) return Integer.toString(lo);
+    int mid = (lo + hi + 1) / 2;
+    binds.add(SqlValues.toNanos(changes.get(mid)));
+    String below = bucketIndexSql(time, changes, lo, mid - 1, binds);
+    String atOrAbove = bucketIndexSql(time, changes, mid, hi, binds);
+    return "CASE WHEN " + time + " < ? THEN " + below + " ELSE " + atOrAbove + " END";
   }
 
   private static UsageAggregate toAggregate(List<String> groupBy, GroupKey key, long[] sums) {

@@ -19,6 +19,7 @@ public final class Storage implements AutoCloseable {
   private final SqlAdminTokenStore adminTokenStore;
   private final SqlExceptionStore exceptionStore;
   private final SqlWorkloadClassStore workloadClassStore;
+  private final SqlAlertStore alertStore;
 
   private Storage(Database database, SqlLedgerWriter ledgerWriter) {
     this.database = database;
@@ -30,6 +31,7 @@ public final class Storage implements AutoCloseable {
     this.adminTokenStore = new SqlAdminTokenStore(database);
     this.exceptionStore = new SqlExceptionStore(database, java.time.Clock.systemUTC());
     this.workloadClassStore = new SqlWorkloadClassStore(database, java.time.Clock.systemUTC());
+    this.alertStore = new SqlAlertStore(database);
   }
 
   /**
@@ -90,6 +92,11 @@ public final class Storage implements AutoCloseable {
   /** Workload classes made through the admin API. */
   public SqlWorkloadClassStore workloadClassStore() {
     return workloadClassStore;
+  }
+
+  /** Alert history and the restrictions alerts made. */
+  public SqlAlertStore alertStore() {
+    return alertStore;
   }
 
   public SqlBudgetStore budgetStore() {

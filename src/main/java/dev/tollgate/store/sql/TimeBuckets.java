@@ -66,6 +66,59 @@ final class TimeBuckets {
     return g;
   }
 
+  /**
+   * The instants in {@code [from, to)} where the bucket changes, {@code from} first: a row at {@code t}
+   * belongs to the bucket {@link #bucketStart bucketStart(c)} of the last change {@code c <= t}. (A
+   * bucket's start is not always where its rows begin: in Australia/Lord_Howe the local hour after a
+   * half-hour DST gap starts before the gap ends.) Null when there are more than {@code max} buckets,
+   * or {@code from} is not before {@code to}.
+   */
+  static java.util.List<Instant> changes(Instant from, Instant to, ZoneId zone, Granularity granularity, int max) {
+    if (!from.isBefore(to)) return null;
+    java.util.List<Instant> changes = new java.util.ArrayList<>();
+    Instant change = from;
+    while (change.isBefore(to)) {
+      if (changes.size() == max) return null;
+      changes.add(change);
+      Instant next = granularity == Granularity.HOUR
+          ? nextHourChange(change, zone)
+          : nextBucket(bucketStart(change, zone, granularity), zone, granularity);
+      if (!next.isAfter(change)) return null; // cannot happen with java.time's rules; never loop
+      change = next;
+    }
+    return changes;
+  }
+
+  /**
+   * The first instant after {@code t} in another local hour. A local hour can only begin where the
+   * wall clock reaches a whole hour or where the offset changes; not every such instant begins one
+   * (Australia/Lord_Howe's clocks go back from 02:00 to 01:30, and 01:00-02:00 is one 90-minute hour).
+   */
+  private static Instant nextHourChange(Instant t, ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    Instant hour = bucketStart(t, zone, Granularity.HOUR);
+    while (true) {
+      long offset = rules.getOffset(t).getTotalSeconds();
+      long local = t.getEpochSecond() + offset;
+      Instant next = Instant.ofEpochSecond(Math.floorDiv(local, HOUR_SECONDS) * HOUR_SECONDS + HOUR_SECONDS - offset);
+      ZoneOffsetTransition transition = rules.nextTransition(t);
+      if (transition != null && transition.getInstant().isBefore(next)) next = transition.getInstant();
+      if (!bucketStart(next, zone, Granularity.HOUR).equals(hour)) return next;
+      t = next;
+    }
+  }
+
+  /** Where the local day, week or month that starts at {@code start} ends. */
+  private static Instant nextBucket(Instant start, ZoneId zone, Granularity granularity) {
+    ZonedDateTime local = start.atZone(zone);
+    return switch (granularity) {
+      case HOUR -> throw new IllegalArgumentException("hours: see nextHourChange");
+      case DAY -> local.toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+      case WEEK -> local.toLocalDate().plusWeeks(1).atStartOfDay(zone).toInstant();
+      case MONTH -> local.toLocalDate().plusMonths(1).atStartOfDay(zone).toInstant();
+    };
+  }
+
   private static long gcd(long a, long b) {
     a = Math.abs(a);
     b = Math.abs(b);

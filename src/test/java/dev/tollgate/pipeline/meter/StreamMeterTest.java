@@ -47,6 +47,8 @@ class StreamMeterTest {
     assertThat(fed.meter().generatedText()).isEqualTo("Héllo, wörld 🙂lookup{\"q\":1}");
     assertThat(fed.meter().done()).isTrue();
     assertThat(fed.meter().sawContent()).isTrue();
+    assertThat(fed.meter().model()).isEqualTo("gpt-4o");
+    assertThat(fed.meter().finishReasons()).containsExactly("stop");
   }
 
   @Test
@@ -142,11 +144,18 @@ class StreamMeterTest {
   void theUsageOfAWholeAnswerIsFoundWithoutReadingTheRest() throws Exception {
     String answer = "{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"usage: none\"}}],\"usage\":{\"prompt_tokens\":8,"
         + "\"completion_tokens\":3,\"completion_tokens_details\":{\"reasoning_tokens\":2}},\"system_fingerprint\":null}";
-    var usage = OpenAiUsage.find(bytes(answer));
-    assertThat(usage.inputTokens()).isEqualTo(8);
-    assertThat(usage.reasoningTokens()).isEqualTo(2);
-    assertThat(OpenAiUsage.find(bytes("{\"id\":\"x\"}"))).isNull();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiUsage.find(bytes(answer.substring(0, answer.length() - 5))))
+    var facts = AnswerFacts.read(bytes(answer));
+    assertThat(facts.usage().inputTokens()).isEqualTo(8);
+    assertThat(facts.usage().reasoningTokens()).isEqualTo(2);
+    assertThat(facts.model()).isNull();
+    assertThat(AnswerFacts.read(bytes("{\"id\":\"x\"}")).usage()).isNull();
+    var named = AnswerFacts.read(bytes("{\"model\":\"gpt-4o\",\"choices\":[{\"finish_reason\":\"stop\",\"message\":{}},"
+        + "{\"finish_reason\":\"length\"}],\"usage\":{\"prompt_tokens\":1}}"));
+    assertThat(named.model()).isEqualTo("gpt-4o");
+    assertThat(named.finishReasons()).containsExactly("stop", "length");
+    assertThat(AnswerFacts.read(bytes("{\"object\":\"response\",\"status\":\"incomplete\",\"output\":[]}")).finishReasons())
+        .containsExactly("incomplete");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnswerFacts.read(bytes(answer.substring(0, answer.length() - 5))))
         .isInstanceOf(java.io.IOException.class);
   }
 }

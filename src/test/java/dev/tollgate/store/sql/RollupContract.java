@@ -89,21 +89,35 @@ abstract class RollupContract {
   @Test
   void theMonthByTeamAndModelReportReadsTheSmallRollupInHalfHourZonesToo() {
     Storage storage = open();
-    for (String zone : List.of("UTC", "Asia/Kolkata", "Asia/Kathmandu", "America/New_York")) {
+    Map<String, String> expected = Map.of("UTC", "usage_rollup_team_model_hour",
+        "America/New_York", "usage_rollup_team_model_hour", "Europe/Berlin", "usage_rollup_team_model_hour",
+        // The month starts and ends at half and quarter past a UTC hour: the whole hours between from
+        // the hourly rollup, the quarter hours at either end from the quarter-hour one.
+        "Asia/Kolkata", "usage_rollup_team_model_hour+usage_rollup_team_model",
+        "Asia/Kathmandu", "usage_rollup_team_model_hour+usage_rollup_team_model");
+    expected.forEach((zone, source) -> {
       ZoneId z = ZoneId.of(zone);
       UsageFilter month = new UsageFilter(LocalDate.parse("2026-11-01").atStartOfDay(z).toInstant(),
           LocalDate.parse("2026-12-01").atStartOfDay(z).toInstant(), Map.of(), List.of("team", "model"),
           Granularity.MONTH, z);
-      assertThat(storage.usageQuery().sourceFor(month)).as(zone).isEqualTo("usage_rollup_team_model");
-    }
+      assertThat(storage.usageQuery().sourceFor(month)).as(zone).isEqualTo(source);
+    });
     UsageFilter byAgent = new UsageFilter(null, null, Map.of("team", "a"), List.of("agent"), Granularity.DAY, null);
-    assertThat(storage.usageQuery().sourceFor(byAgent)).isEqualTo("usage_rollup_attribution");
+    assertThat(storage.usageQuery().sourceFor(byAgent)).isEqualTo("usage_rollup_agent_hour");
+    UsageFilter byAgentAndChannel = new UsageFilter(null, null, Map.of("team", "a"), List.of("agent", "channel"),
+        Granularity.DAY, null);
+    assertThat(storage.usageQuery().sourceFor(byAgentAndChannel)).isEqualTo("usage_rollup_attribution");
     UsageFilter byUser = new UsageFilter(null, null, Map.of(), List.of("user"), null, null);
     assertThat(storage.usageQuery().sourceFor(byUser)).isEqualTo("ledger");
     // "This month so far": whole buckets from the rollup, the minutes after the last one from the ledger.
     UsageFilter monthSoFar = new UsageFilter(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-25T16:07:13Z"),
         Map.of(), List.of("team"), Granularity.DAY, null);
-    assertThat(storage.usageQuery().sourceFor(monthSoFar)).isEqualTo("usage_rollup_team_model+ledger");
+    assertThat(storage.usageQuery().sourceFor(monthSoFar)).isEqualTo("usage_rollup_team_model_hour+ledger");
+    // Bounds at odd minutes: whole hours, then the whole quarter hours at either end, then the ledger.
+    UsageFilter oddBounds = new UsageFilter(Instant.parse("2026-11-01T08:37:00Z"), Instant.parse("2026-11-03T16:52:00Z"),
+        Map.of(), List.of("team"), Granularity.DAY, null);
+    assertThat(storage.usageQuery().sourceFor(oddBounds))
+        .isEqualTo("usage_rollup_team_model_hour+usage_rollup_team_model+ledger");
     UsageFilter insideABucket = new UsageFilter(Instant.parse("2026-11-01T00:01:00Z"), Instant.parse("2026-11-01T00:14:00Z"),
         Map.of(), List.of("team"), null, null);
     assertThat(storage.usageQuery().sourceFor(insideABucket)).isEqualTo("ledger");
@@ -160,8 +174,10 @@ abstract class RollupContract {
     Storage fresh = storage;
     SqlUsageQuery ledger = SqlUsageQuery.ledgerOnly(fresh.database());
     for (RollupShape shape : RollupShape.ALL) {
+      // Hours in Asia/Kathmandu (+05:45) cannot come from the hourly rollup: that reads the quarter-hour one.
+      ZoneId zone = shape.bucketSeconds() == 3_600 ? ZoneId.of("UTC") : ZoneId.of("Asia/Kathmandu");
       UsageFilter filter = new UsageFilter(null, null, Map.of(),
-          shape.dimensions().stream().map(RollupContract::dimensionOf).toList(), Granularity.HOUR, null);
+          shape.dimensions().stream().map(RollupContract::dimensionOf).toList(), Granularity.HOUR, zone);
       assertThat(fresh.usageQuery().sourceFor(filter)).isEqualTo(shape.table());
       assertThat(fresh.usageQuery().aggregate(filter)).as(shape.table()).isEqualTo(ledger.aggregate(filter));
     }
@@ -171,6 +187,96 @@ abstract class RollupContract {
     UsageFilter byTeam = new UsageFilter(null, null, Map.of(), List.of("team", "model", "status"), Granularity.DAY,
         ZoneId.of("Asia/Kolkata"));
     assertThat(fresh.usageQuery().aggregate(byTeam)).isEqualTo(ledger.aggregate(byTeam));
+  }
+
+  @Test
+  void everyRollupHoldsWhatSummingTheLedgerInSqlGivesWhetherBulkLoadedOrWrittenByTheWriter() throws Exception {
+    Storage storage = open();
+    List<UsageRecord> rows = randomLedger(new SplittableRandom(21), 4_000);
+    // Half through the bulk load (bench-ledger, imports), half through the request path's writer.
+    LedgerBulkLoad.load(storage.database(), rows.subList(0, 2_000).iterator(), 700, total -> {});
+    rows.subList(2_000, 4_000).forEach(storage.ledgerWriter()::append);
+    storage.ledgerWriter().flush();
+
+    for (RollupShape shape : RollupShape.ALL) {
+      List<List<Object>> maintained = rollupRows(storage.database(), shape.table());
+      // Rebuild from the ledger with the migrations' SQL, which shares no code with the writer's sums.
+      try (Connection c = storage.database().dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.executeUpdate("DELETE FROM " + shape.table());
+        s.executeUpdate(RollupWriter.backfillSql(shape));
+      }
+      assertThat(maintained).as(shape.table()).isNotEmpty().isEqualTo(rollupRows(storage.database(), shape.table()));
+    }
+  }
+
+  @Test
+  void daylightSavingChangeDaysInBerlinWithPartialHoursAtTheEdgesGiveWhatTheLedgerGives() {
+    Storage storage = open();
+    SplittableRandom random = new SplittableRandom(31);
+    List<UsageRecord> rows = new ArrayList<>();
+    // Three days around each of 2026's changes in Europe/Berlin (29 March: 02:00 -> 03:00; 25 October:
+    // 03:00 -> 02:00), a row every few minutes at any nanosecond.
+    for (String day : List.of("2026-03-28T00:00:00Z", "2026-10-24T00:00:00Z")) {
+      Instant start = Instant.parse(day);
+      for (UsageRecord r : randomLedger(random, 1_500)) {
+        Instant at = start.plusNanos(random.nextLong(Duration.ofDays(3).toNanos()));
+        rows.add(new UsageRecord(day.substring(0, 10) + "-" + r.id(), at, at.plusMillis(100), r.keyName(), r.attribution(),
+            r.provider(), r.requestedModel(), r.servedModel(), r.tier(), r.routeReason(), r.usage(), r.cost(), r.status(),
+            r.errorCode(), r.latencyMs(), r.ttftMs(), r.exceptionId(), r.cacheHit(), r.usageEstimated(), r.stream(),
+            r.httpStatus()));
+      }
+    }
+    rows.forEach(storage.ledgerWriter()::append);
+    storage.ledgerWriter().flush();
+
+    SqlUsageQuery fast = storage.usageQuery();
+    SqlUsageQuery ledger = SqlUsageQuery.ledgerOnly(storage.database());
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    List<Instant[]> ranges = List.of(
+        // Local 23:37:11 on the eve of the change to 05:13:40 the day after: partial hours and quarter hours.
+        new Instant[] {Instant.parse("2026-03-28T22:37:11Z"), Instant.parse("2026-03-30T03:13:40Z")},
+        new Instant[] {Instant.parse("2026-10-24T21:52:00Z"), Instant.parse("2026-10-26T04:07:30.5Z")},
+        // The change days from local midnight to local midnight: 23 and 25 hours.
+        new Instant[] {LocalDate.parse("2026-03-29").atStartOfDay(berlin).toInstant(),
+            LocalDate.parse("2026-03-30").atStartOfDay(berlin).toInstant()},
+        new Instant[] {LocalDate.parse("2026-10-25").atStartOfDay(berlin).toInstant(),
+            LocalDate.parse("2026-10-26").atStartOfDay(berlin).toInstant()},
+        new Instant[] {null, null});
+    for (Instant[] range : ranges) {
+      for (Granularity granularity : Granularity.values()) {
+        for (List<String> groupBy : List.of(List.of("team", "model"), List.<String>of())) {
+          UsageFilter filter = new UsageFilter(range[0], range[1], Map.of(), groupBy, granularity, berlin);
+          List<UsageAggregate> expected = ledger.aggregate(filter);
+          assertThat(expected).as("%s", filter).isNotEmpty();
+          assertThat(fast.aggregate(filter)).as("%s", filter).isEqualTo(expected);
+          assertThat(fast.sourceFor(filter)).as("%s", filter).startsWith("usage_rollup_team_model_hour");
+        }
+      }
+    }
+    UsageFilter edges = new UsageFilter(ranges.get(0)[0], ranges.get(0)[1], Map.of(), List.of("team"), Granularity.HOUR, berlin);
+    assertThat(fast.sourceFor(edges)).isEqualTo("usage_rollup_team_model_hour+usage_rollup_team_model+ledger");
+    // The same days by day in zones whose midnights are not whole UTC hours: a day boundary inside the
+    // range would cut through an hourly bucket, so the quarter-hour rollup answers; same sums.
+    for (String zone : List.of("Asia/Kolkata", "Asia/Kathmandu")) {
+      UsageFilter filter = new UsageFilter(ranges.get(0)[0], ranges.get(0)[1], Map.of(), List.of("model"), Granularity.DAY,
+          ZoneId.of(zone));
+      assertThat(fast.aggregate(filter)).as(zone).isEqualTo(ledger.aggregate(filter));
+      assertThat(fast.sourceFor(filter)).as(zone).isEqualTo("usage_rollup_team_model+ledger");
+    }
+  }
+
+  private static List<List<Object>> rollupRows(Database database, String table) throws Exception {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY bucket_start_ns, dims_key")) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) row.add(rs.getObject(i) instanceof Number n ? (Object) n.longValue() : rs.getObject(i));
+        rows.add(row);
+      }
+    }
+    return rows;
   }
 
   private static String dimensionOf(String column) {

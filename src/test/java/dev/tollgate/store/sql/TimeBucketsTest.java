@@ -54,4 +54,37 @@ class TimeBucketsTest {
       }
     }
   }
+
+  /** Walks each range a minute at a time: every instant's bucket is the bucket of the last change before it. */
+  @ParameterizedTest(name = "{0} by {1} from {2}")
+  @CsvSource(textBlock = """
+      Europe/Berlin,       HOUR,  2026-03-28T22:37:11Z
+      Europe/Berlin,       DAY,   2026-03-27T10:00:00Z
+      Europe/Berlin,       HOUR,  2026-10-24T21:52:00Z
+      Europe/Berlin,       DAY,   2026-10-23T05:00:00Z
+      Australia/Lord_Howe, HOUR,  2026-04-04T12:00:00Z
+      Australia/Lord_Howe, HOUR,  2026-10-03T12:00:00Z
+      Asia/Kolkata,        DAY,   2026-10-23T05:17:00Z
+      America/New_York,    WEEK,  2026-10-20T00:00:00Z
+      America/New_York,    MONTH, 2026-09-15T00:00:00Z
+      """)
+  void theChangesSplitARangeIntoItsBuckets(String zoneName, Granularity granularity, String fromText) {
+    ZoneId zone = ZoneId.of(zoneName);
+    Instant from = Instant.parse(fromText);
+    Instant to = from.plus(Duration.ofDays(granularity == Granularity.MONTH ? 100 : 4)).plusSeconds(77);
+    java.util.List<Instant> changes = TimeBuckets.changes(from, to, zone, granularity, 1_000);
+    assertThat(changes).isNotNull().startsWith(from).isSorted().doesNotHaveDuplicates();
+    int last = 0;
+    for (Instant t = from; t.isBefore(to); t = t.plus(Duration.ofMinutes(1))) {
+      while (last + 1 < changes.size() && !changes.get(last + 1).isAfter(t)) last++;
+      assertThat(TimeBuckets.bucketStart(changes.get(last), zone, granularity)).as("%s", t)
+          .isEqualTo(TimeBuckets.bucketStart(t, zone, granularity));
+    }
+    // Each change really starts another bucket.
+    for (int i = 1; i < changes.size(); i++) {
+      assertThat(TimeBuckets.bucketStart(changes.get(i), zone, granularity))
+          .isNotEqualTo(TimeBuckets.bucketStart(changes.get(i).minusNanos(1), zone, granularity));
+    }
+    assertThat(TimeBuckets.changes(from, to, zone, granularity, changes.size() - 1)).as("more than max").isNull();
+  }
 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ledger columns the efficiency reports read, straight from the {@code ledger} table (not from
+ * The ledger columns the efficiency, counterfactual and adoption reports read, straight from the {@code ledger} table (not from
  * rollups: duplicates and retry chains need each row's prompt hash and time). A period's rows are
  * read whole, so these reports suit months of up to a few million rows.
  */
@@ -20,7 +20,7 @@ public final class SqlEfficiencyLedger implements EfficiencyLedger {
 
   private static final String COLUMNS = "id, started_at_ns, key_name, team, workflow, agent, user_name, workload_class, provider, "
       + "requested_model, served_model, route_reason, status, input_tokens, cached_input_tokens, cache_write_tokens, "
-      + "output_tokens, reasoning_tokens, cost_nanos, cache_hit, cost_saved_nanos, prompt_hash, prefix_hash, max_tokens, template";
+      + "output_tokens, reasoning_tokens, cost_nanos, cache_hit, cost_saved_nanos, prompt_hash, prefix_hash, max_tokens, template, tier, guard_findings, stream, conversation";
 
   private final Database database;
 
@@ -47,6 +47,7 @@ public final class SqlEfficiencyLedger implements EfficiencyLedger {
         rs.getString("workload_class"), rs.getString("provider"), rs.getString("requested_model"), rs.getString("served_model"),
         rs.getString("route_reason"), rs.getString("status"), usage, Money.ofNanos(rs.getLong("cost_nanos")),
         rs.getBoolean("cache_hit"), Money.ofNanos(rs.getLong("cost_saved_nanos")), rs.getString("prompt_hash"),
-        rs.getString("prefix_hash"), ReportSql.nullableLong(rs, "max_tokens"), rs.getString("template"));
+        rs.getString("prefix_hash"), ReportSql.nullableLong(rs, "max_tokens"), rs.getString("template"),
+        rs.getString("tier"), rs.getString("guard_findings"), rs.getBoolean("stream"), rs.getString("conversation"));
   }
 }

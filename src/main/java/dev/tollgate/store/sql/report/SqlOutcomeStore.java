@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Outcomes in SQLite or PostgreSQL (table {@code outcomes}, migration V11). Dimension names are
+ * Outcomes in SQLite or PostgreSQL (table {@code outcomes}, migrations V11 and V35). Dimension names are
  * checked against {@link OutcomeStore#DIMENSIONS} before they become column names; values are bound.
  */
 public final class SqlOutcomeStore implements OutcomeStore {
 
-  private static final String COLUMNS = "id, type, count, value_nanos, workflow, agent, team, at_ns, recorded_at_ns, note";
+  private static final String COLUMNS = "id, type, count, value_nanos, workflow, agent, team, at_ns, recorded_at_ns, note, user_name, key_name, request_id";
 
   private final Database database;
 
@@ -28,8 +28,8 @@ public final class SqlOutcomeStore implements OutcomeStore {
   @Override
   public boolean insert(Outcome o) {
     return ReportSql.update(database.dataSource(),
-        "INSERT INTO outcomes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", o.id(), o.type(), o.count(), o.value().nanos(), o.workflow(), o.agent(), o.team(),
-        ReportSql.toNanos(o.at()), ReportSql.toNanos(o.recordedAt()), o.note()) == 1;
+        "INSERT INTO outcomes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", o.id(), o.type(), o.count(), o.value().nanos(), o.workflow(), o.agent(), o.team(),
+        ReportSql.toNanos(o.at()), ReportSql.toNanos(o.recordedAt()), o.note(), o.user(), o.key(), o.requestId()) == 1;
   }
 
   @Override
@@ -80,6 +80,7 @@ public final class SqlOutcomeStore implements OutcomeStore {
   private static Outcome read(ResultSet rs) throws SQLException {
     return new Outcome(rs.getString("id"), rs.getString("type"), rs.getLong("count"), Money.ofNanos(rs.getLong("value_nanos")),
         rs.getString("workflow"), rs.getString("agent"), rs.getString("team"), ReportSql.instant(rs, "at_ns"),
-        ReportSql.instant(rs, "recorded_at_ns"), rs.getString("note"));
+        ReportSql.instant(rs, "recorded_at_ns"), rs.getString("note"),
+        rs.getString("user_name"), rs.getString("key_name"), rs.getString("request_id"));
   }
 }

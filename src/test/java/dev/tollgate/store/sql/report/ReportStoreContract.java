@@ -77,6 +77,19 @@ abstract class ReportStoreContract {
   }
 
   @Test
+  void anOutcomeFromARequestKeepsItsUserKeyAndRequest() {
+    var store = new SqlOutcomeStore(storage.database());
+    Instant t = DAY1.plusSeconds(7_200);
+    store.insert(new Outcome("req_r1", "ticket_resolved", 1, Money.ofUsd("12.50"), "triage", "closer", "support", t, t, null,
+        "ana", "support-bot", "r1"));
+    Outcome back = store.list(DAY1, DAY1.plusSeconds(86_400), Map.of("agent", "closer"), 10).get(0);
+    assertThat(back.user()).isEqualTo("ana");
+    assertThat(back.key()).isEqualTo("support-bot");
+    assertThat(back.requestId()).isEqualTo("r1");
+    assertThat(back.value()).isEqualTo(Money.ofUsd("12.50"));
+  }
+
+  @Test
   void outcomesAreListedAndSummedPerGroupAndType() {
     var store = new SqlOutcomeStore(storage.database());
     Instant t = DAY1.plusSeconds(3_600);
