@@ -248,7 +248,10 @@ public final class CallProvider {
       boolean askForUsage = x.stream() && x.endpoint() == dev.tollgate.pipeline.Endpoint.CHAT_COMPLETIONS;
       byte[] bytes;
       try {
-        bytes = UpstreamBody.encode(x.body(), route.upstream(), askForUsage, x.rawBody() == null ? 0 : x.rawBody().length);
+        boolean redacted = x.redaction() != null && !x.redaction().isEmpty();
+        byte[] spliced = redacted || x.rawBody() == null ? null : UpstreamBody.splice(x.rawBody(), route.upstream(), askForUsage);
+        bytes = spliced != null ? spliced
+            : UpstreamBody.encode(x.body(), route.upstream(), askForUsage, x.rawBody() == null ? 0 : x.rawBody().length);
       } catch (IOException e) {
         fail(GatewayError.of(ErrorKind.INTERNAL, "The request could not be encoded for the provider."));
         return;

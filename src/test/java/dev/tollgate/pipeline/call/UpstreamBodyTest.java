@@ -46,4 +46,41 @@ class UpstreamBodyTest {
     expected.put("model", "x").withObject("/stream_options").put("include_usage", true);
     assertThat(JSON.readTree(encode(sent, "x", true))).isEqualTo(expected);
   }
+
+  static String splice(String raw, String model, boolean includeUsage) {
+    byte[] out = UpstreamBody.splice(raw.getBytes(StandardCharsets.UTF_8), model, includeUsage);
+    return out == null ? null : new String(out, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theClientsBytesAreKeptExactlyWithOnlyTheModelReplaced() {
+    String sent = "{ \"temperature\": 0.70,\n  \"model\" : \"sm\\u0061rt\",\"messages\":[{\"role\":\"user\",\"content\":\"h\u00e9llo \\\"you\\\" \ud83d\ude42\"}],"
+        + "\"top_p\":1E+2}\n";
+    assertThat(splice(sent, "gpt-4o-mini", false)).isEqualTo(sent.replace("\"sm\\u0061rt\"", "\"gpt-4o-mini\""));
+  }
+
+  @Test
+  void aSplicedStreamAsksForUsageAtTheEnd() throws Exception {
+    String sent = "{\"model\":\"m\",\"stream\":true,\"messages\":[]}";
+    String out = splice(sent, "n\"q", true);
+    assertThat(out).isEqualTo("{\"model\":\"n\\\"q\",\"stream\":true,\"messages\":[],\"stream_options\":{\"include_usage\":true}}");
+    assertThat(JSON.readTree(out).path("stream_options").path("include_usage").asBoolean()).isTrue();
+  }
+
+  @Test
+  void whatASpliceCannotDoIsLeftToTheEncoder() {
+    assertThat(splice("{\"model\":\"a\",\"model\":\"b\"}", "x", false)).isNull();
+    assertThat(splice("{\"messages\":[]}", "x", false)).isNull();
+    assertThat(splice("{\"model\":\"a\",\"stream_options\":{\"include_usage\":false}}", "x", true)).isNull();
+    assertThat(splice("{\"model\":\"a\"} trailing", "x", false)).isNull();
+    assertThat(splice("{\"model\":\"a\",\"stream_options\":{}}", "x", false)).isEqualTo("{\"model\":\"x\",\"stream_options\":{}}");
+  }
+
+  @Test
+  void aSpliceSaysTheSameAsTheEncoder() throws Exception {
+    String sent = "{\"n\":2,\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"model\":\"inner\"}}}],\"stream\":true}";
+    ObjectNode tree = (ObjectNode) JSON.readTree(sent);
+    String encoded = new String(UpstreamBody.encode(tree, "x", true, 0), StandardCharsets.UTF_8);
+    assertThat(JSON.readTree(splice(sent, "x", true))).isEqualTo(JSON.readTree(encoded));
+  }
 }
