@@ -103,9 +103,11 @@ class RunawayEveryChannelTest {
     // The job kept firing the rest of the night: each later run refused in OpenAI's shape.
     assertThat(night.statuses.subList(0, 8)).containsOnly(200);
     assertThat(night.statuses.subList(8, RUNS)).as("runs 9–33").containsOnly(403);
-    JsonNode error = JSON.readTree(night.lastRefusal.body()).get("error");
+    JsonNode refusal = JSON.readTree(night.lastRefusal.body());
+    assertThat(refusal.fieldNames()).toIterable().as("OpenAI's error shape").containsExactly("error");
+    JsonNode error = refusal.get("error");
     assertThat(error.get("code").asText()).isEqualTo("key_suspended");
-    assertThat(error.get("type").asText()).isNotBlank();
+    assertThat(error.get("type").asText()).isEqualTo("permission_error");
     assertThat(error.get("message").asText()).contains(id).contains("/admin/v1/alerts/" + id + "/ack");
 
     // One incident, one notice on each channel — even though the job fired 25 more times.
