@@ -64,6 +64,9 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
         .description("Ledger rows written to the stream's local spool for a later replay").register(registry);
   }
 
+  /** Keeps the alert feed's suppliers reachable for as long as the meters that read them. */
+  private volatile java.util.List<Object> alertFeedSuppliers = java.util.List.of();
+
   /**
    * The alerts' own health: incidents opened per kind since start, incidents open now per kind, and
    * the detectors' queue (rows waiting, rows dropped because it was full).
@@ -77,6 +80,9 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
       Gauge.builder("tollgate_alerts_open", kind, openNow::applyAsLong).tag("kind", kind)
           .description("Alerts open or acknowledged now").register(registry);
     }
+    // Micrometer holds a meter's state object weakly, and these suppliers are method references held by
+    // nothing else: without a strong reference they were collected and the meters read NaN after a GC.
+    alertFeedSuppliers = java.util.List.of(pending, dropped);
     Gauge.builder("tollgate_alert_detector_queue", pending, LongSupplierValue::of)
         .description("Ledger rows and checks waiting for the alert detectors").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("tollgate_alert_detector_dropped_rows", dropped, LongSupplierValue::of)
