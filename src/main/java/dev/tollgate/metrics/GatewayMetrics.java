@@ -56,6 +56,8 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
   /** Counters of the ledger stream ({@code ledger.stream}), registered only when one is configured. */
   public void ledgerStream(java.util.function.LongSupplier produced, java.util.function.LongSupplier failed,
       java.util.function.LongSupplier spooled) {
+    // Micrometer holds a meter's source weakly; a method reference nobody else keeps would be collected.
+    ledgerStreamSuppliers = java.util.List.of(produced, failed, spooled);
     io.micrometer.core.instrument.FunctionCounter.builder("tollgate_ledger_stream_produced_rows", produced, LongSupplierValue::of)
         .description("Ledger rows the stream's broker acknowledged, replays included").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("tollgate_ledger_stream_failed_sends", failed, LongSupplierValue::of)
@@ -63,6 +65,9 @@ public final class GatewayMetrics implements UsageObserver, UpstreamEvents {
     io.micrometer.core.instrument.FunctionCounter.builder("tollgate_ledger_stream_spooled_rows", spooled, LongSupplierValue::of)
         .description("Ledger rows written to the stream's local spool for a later replay").register(registry);
   }
+
+  /** Keeps the ledger stream's suppliers reachable for as long as the meters that read them. */
+  private volatile java.util.List<Object> ledgerStreamSuppliers = java.util.List.of();
 
   /** Keeps the alert feed's suppliers reachable for as long as the meters that read them. */
   private volatile java.util.List<Object> alertFeedSuppliers = java.util.List.of();
