@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,7 @@ class ConsoleBrowserTest {
   @TempDir static Path dir;
 
   static TestGateway gateway;
+  static ZoneId orgZone;
   static Playwright playwright;
   static Browser browser;
 
@@ -73,6 +76,7 @@ class ConsoleBrowserTest {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     GatewayConfig cfg = TestGateway.parse(yaml, Map.of("TOLLGATE_DATA", dir.resolve("data").toString(), "TOLLGATE_ADMIN_TOKEN", TOKEN), dir);
+    orgZone = cfg.org().timeZone();
     gateway = TestGateway.start(cfg, Clock.systemUTC());
     assertThat(gateway.gateway().seedDemoData(Clock.systemUTC())).isPositive();
     Files.createDirectories(SHOTS);
@@ -215,8 +219,8 @@ class ConsoleBrowserTest {
   void myUsageShowsTheCostOnEachClassCheapestAllowedModelAsTheApiReportsIt() {
     signIn("my-usage?user=ana");
     page.locator("#cf-actual").waitFor();
-    String month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).toString();
-    String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+    String month = orgToday().withDayOfMonth(1).toString();
+    String tomorrow = orgToday().plusDays(1).toString();
     JsonNode report = api("/admin/v1/reports/counterfactual?user=ana&group_by=workload_class,model&from=" + month + "&to=" + tomorrow);
     assertThat(new BigDecimal(page.locator("#cf-actual").getAttribute("data-value")))
         .isEqualByComparingTo(report.at("/total/actual_usd").decimalValue());
@@ -231,8 +235,7 @@ class ConsoleBrowserTest {
   void theAdoptionPageShowsActivePeopleTeamsAndSpendPerPerson() {
     signIn("adoption");
     page.locator("#ad-active").waitFor();
-    JsonNode report = api("/admin/v1/reports/adoption?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1)
-        + "&to=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1));
+    JsonNode report = api("/admin/v1/reports/adoption?from=" + orgToday().withDayOfMonth(1) + "&to=" + orgToday().plusDays(1));
     assertThat(report.at("/total/active_users").asLong()).as("the demo data names users").isPositive();
     assertThat(page.locator("#ad-active").getAttribute("data-value")).isEqualTo(report.at("/total/active_users").asText());
     assertThat(new BigDecimal(page.locator("#ad-cost-per-user").getAttribute("data-value")))
@@ -241,6 +244,11 @@ class ConsoleBrowserTest {
     assertThat(page.locator("#adoption-teams tbody tr").count()).isEqualTo(report.get("teams").size());
     assertThat(page.locator("#adoption-people tbody tr").count()).isEqualTo(report.get("people").size());
     shot("adoption");
+  }
+
+  /** The console picks "this month" and "tomorrow" in the org's time zone, as the API reads dates; so must the test. */
+  static LocalDate orgToday() {
+    return LocalDate.now(orgZone);
   }
 
   // --- acting -------------------------------------------------------------------------------------
