@@ -19,7 +19,6 @@ import dev.tollgate.pipeline.Pipeline;
 import dev.tollgate.pipeline.PromptEstimator;
 import dev.tollgate.pipeline.authenticate.Authenticate;
 import dev.tollgate.pipeline.ModelRoute;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -100,22 +99,22 @@ public final class DataPlane {
       pipeline.refuse(x, client, tooLarge(limit));
       return;
     }
-    Buffer body = Buffer.buffer();
+    BodyBytes body = BodyBytes.expecting(declared);
     boolean[] refused = {false};
     request.handler(chunk -> {
       if (refused[0]) return;
-      if (body.length() + chunk.length() > limit) {
+      if ((long) body.length() + chunk.length() > limit) {
         refused[0] = true;
         Exchange x = new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, new byte[0]);
         closeAfterAnswer(request);
         pipeline.refuse(x, client, tooLarge(limit));
         return;
       }
-      body.appendBuffer(chunk);
+      body.append(chunk);
     });
     request.endHandler(v -> {
       if (refused[0]) return;
-      then.accept(new Arrival(requestId, startedAt, startNanos, snapshot, request::getHeader, client), body.getBytes());
+      then.accept(new Arrival(requestId, startedAt, startNanos, snapshot, request::getHeader, client), body.bytes());
     });
     request.resume();
   }

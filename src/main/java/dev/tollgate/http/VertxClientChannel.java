@@ -2,6 +2,7 @@ package dev.tollgate.http;
 
 import dev.tollgate.pipeline.ClientChannel;
 import dev.tollgate.pipeline.GatewayError;
+import dev.tollgate.provider.shared.Buffers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class VertxClientChannel implements ClientChannel {
     started = true;
     response.setStatusCode(status);
     headers.forEach(response::putHeader);
-    response.end(Buffer.buffer(body));
+    response.end(Buffers.wrap(body));
   }
 
   @Override
@@ -58,7 +59,7 @@ final class VertxClientChannel implements ClientChannel {
 
   @Override
   public void write(byte[] data) {
-    if (!closed && !response.ended()) response.write(Buffer.buffer(data));
+    if (!closed && !response.ended()) response.write(Buffers.wrap(data));
   }
 
   @Override

@@ -4,7 +4,10 @@ package dev.tollgate.domain.budget;
 public enum ScopeKind {
   ORG, TEAM, PROJECT, WORKFLOW, AGENT, USER, KEY, CONVERSATION, TAG;
 
+  // Named once: wire() is called for every budget a request is admitted against.
+  private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
   public String wire() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return wire;
   }
 }

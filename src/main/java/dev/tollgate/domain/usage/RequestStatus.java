@@ -9,8 +9,11 @@ public enum RequestStatus {
   /** Admitted, but the upstream call failed or the stream broke. */
   ERROR;
 
+  // Named once: wire() is called for every ledger row and metric.
+  private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
   public String wire() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return wire;
   }
 
   public static RequestStatus fromWire(String s) {

@@ -9,7 +9,6 @@ import dev.tollgate.port.ProviderAdapter.ResponseSink;
 import dev.tollgate.port.ProviderAdapter.UpstreamFailure;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -185,7 +184,7 @@ public final class UpstreamHttp implements AutoCloseable {
               return;
             }
             request = req;
-            req.send(Buffer.buffer(body)).onSuccess(this::response).onFailure(this::failed);
+            req.send(Buffers.wrap(body)).onSuccess(this::response).onFailure(this::failed);
           });
     }
 
