@@ -263,7 +263,8 @@ class ReportsApiTest {
     HttpResponse<String> csv = gw.get("/admin/v1/reports/chargeback?month=2026-11&format=csv", ADMIN);
     assertThat(csv.headers().firstValue("content-type").orElseThrow()).startsWith("text/csv");
     String[] lines = csv.body().split("\n");
-    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests");
+    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests,effective_usd,savings_usd,"
+        + "commitment_shortfall_usd");
     BigDecimal sum = BigDecimal.ZERO;
     for (int i = 1; i < lines.length - 1; i++) sum = sum.add(new BigDecimal(lines[i].split(",")[5]));
     assertThat(lines[lines.length - 1]).startsWith("2026-11,,TOTAL,");

@@ -133,7 +133,8 @@ class ExportCommandTest {
     Run r = run("report", "chargeback", "--month", "2026-11", "--config", config.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     String[] lines = r.out().split("\n");
-    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests");
+    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests,effective_usd,savings_usd,"
+        + "commitment_shortfall_usd");
     assertThat(r.out()).contains("2026-11,CC-100,support,").contains("2026-11,CC-200,sales,");
     BigDecimal teams = BigDecimal.ZERO;
     for (int i = 1; i < lines.length - 1; i++) teams = teams.add(new BigDecimal(lines[i].split(",")[5]));
