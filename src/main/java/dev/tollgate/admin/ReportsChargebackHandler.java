@@ -99,7 +99,8 @@ final class ReportsChargebackHandler {
     ObjectNode root = AdminJson.JSON.createObjectNode();
     root.put("month", month.toString()).put("from", period.from().toString()).put("to", period.to().toString())
         .put("time_zone", zone.getId()).put("basis", s.basis().wire());
-    root.set("contracts", AdminJson.JSON.valueToTree(s.contracts()));
+    ArrayNode applied = root.putArray("contracts");
+    for (String c : s.contracts()) applied.addObject().put("contract", c);
     ArrayNode teams = root.putArray("teams");
     for (Chargeback.TeamLine t : s.teams()) {
       ObjectNode n = teams.addObject().put("team", t.team()).put("cost_center", t.costCenter());

@@ -326,7 +326,7 @@ class ReportsApiTest {
     BigDecimal ledger = usageTotal("2026-10-01", "2026-11-01");
     JsonNode totals = s.get("totals");
     JsonNode report = byTeam.get("totals");
-    assertThat(s.get("contracts")).extracting(JsonNode::asText).containsExactlyInAnyOrder("mini-october", "sim-minimum");
+    assertThat(s.get("contracts")).extracting(c -> c.get("contract").asText()).containsExactlyInAnyOrder("mini-october", "sim-minimum");
 
     // the same month, to the nano-dollar: list = the ledger, effective and shortfall = the effective-cost report
     assertThat(dec(totals.get("statement_usd"))).isEqualByComparingTo(ledger).isEqualByComparingTo(dec(report.get("list_usd")));
