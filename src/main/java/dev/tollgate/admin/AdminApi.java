@@ -76,9 +76,10 @@ public final class AdminApi {
         audit);
     this.reportsUsage = new ReportsUsageHandler(vertx, usageQuery, workflowRegistry, config, clock);
     this.reportsRoi = new ReportsRoiHandler(vertx, usageQuery, outcomeStore, workflowRegistry, config, clock);
-    this.reportsChargeback = new ReportsChargebackHandler(vertx, usageQuery, config, clock);
-    this.reportsForecast = new ReportsForecastHandler(vertx, usageQuery, config, state, clock);
     var contractBook = new dev.tollgate.report.ContractBook(new dev.tollgate.store.sql.report.SqlContractStore(database), clock);
+    this.reportsChargeback = new ReportsChargebackHandler(vertx, usageQuery, new dev.tollgate.store.sql.report.SqlFocusUsage(database),
+        contractBook, config, state, clock);
+    this.reportsForecast = new ReportsForecastHandler(vertx, usageQuery, config, state, clock);
     this.contracts = new ContractsHandler(vertx, contractBook, config, audit);
     this.export = new ExportHandler(vertx, new dev.tollgate.store.sql.report.SqlFocusUsage(database), contractBook, config, state,
         clock);

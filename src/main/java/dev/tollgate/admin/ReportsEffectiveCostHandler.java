@@ -67,9 +67,8 @@ final class ReportsEffectiveCostHandler {
     }
     GatewayConfig cfg = config.get();
     ModelPricing pricing = ReportsHandler.pricing(state.get(), cfg);
-    ReportsHandler.blocking(vertx, ctx, () -> EffectiveCostReport.build(ContractedCosts.apply(
-        source.usage(period.from(), period.to(), pricing.thresholds()), pricing, contracts.inForce(cfg),
-        ExportHandler.utcDate(period.from()), ExportHandler.utcDate(period.to())), groupBy), report -> {
+    ReportsHandler.blocking(vertx, ctx, () -> EffectiveCostReport.build(ContractedCosts.ofLedger(source, pricing,
+        contracts.inForce(cfg), period.from(), period.to()), groupBy), report -> {
           if (csv) {
             String name = "tollgate-effective-cost-" + ExportHandler.utcDate(period.from()) + "-"
                 + ExportHandler.utcDate(period.to()) + ".csv";

@@ -2,10 +2,13 @@ package dev.tollgate.report;
 
 import dev.tollgate.domain.contract.Contract;
 import dev.tollgate.domain.contract.EffectiveCost;
+import dev.tollgate.report.focus.FocusUsageSource;
 import dev.tollgate.report.focus.ModelPricing;
 import dev.tollgate.report.focus.SkuUsage;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,6 +128,40 @@ public final class ContractedCosts {
           shortfall[i]));
     }
     return new Applied(List.copyOf(out), List.copyOf(periods), unallocated);
+  }
+
+  /**
+   * The ledger's usage with {@code from <= started_at < to}, priced under {@code contracts}: what the
+   * effective-cost report and the chargeback statement both read, so their effective totals agree.
+   *
+   * <p>Contract months are UTC calendar months and the ledger is summed per UTC day. When both bounds
+   * are UTC midnights (the effective-cost report's days; a month of an org in UTC) this is exactly
+   * those days. Otherwise (a month in another time zone) the period owns the UTC days whose midnight
+   * falls inside it, so consecutive periods share out every day of a commitment exactly once, and
+   * the few hours of usage on a UTC day the period only partly covers are priced on its nearest own
+   * day.
+   */
+  public static Applied ofLedger(FocusUsageSource source, ModelPricing pricing, List<Contract> contracts, Instant from,
+      Instant to) {
+    LocalDate first = dayFrom(from);
+    LocalDate end = dayFrom(to);
+    if (!first.isBefore(end)) { // under a day, with no UTC midnight inside: the day it is in
+      first = LocalDate.ofInstant(from, ZoneOffset.UTC);
+      end = first.plusDays(1);
+    }
+    List<SkuUsage> usage = new ArrayList<>();
+    for (SkuUsage u : source.usage(from, to, pricing.thresholds())) {
+      if (u.day().isBefore(first)) u = u.withDay(first);
+      else if (!u.day().isBefore(end)) u = u.withDay(end.minusDays(1));
+      usage.add(u);
+    }
+    return apply(usage, pricing, contracts, first, end);
+  }
+
+  /** The first UTC day starting at or after {@code t}. */
+  private static LocalDate dayFrom(Instant t) {
+    LocalDate day = LocalDate.ofInstant(t, ZoneOffset.UTC);
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(t) ? day : day.plusDays(1);
   }
 
   /** The contract in force for a provider account's model on a day: model-specific first, then provider-wide. */

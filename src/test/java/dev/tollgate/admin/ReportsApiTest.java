@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The analytics API through the real server, on a ledger written with known numbers: registry,
  * reports, outcomes and ROI, chargeback, forecast, what-if and the FOCUS export. Every breakdown is
- * checked against the ledger's own total from {@code /admin/v1/usage}, to the nano-dollar.
+ * checked against the ledger's own total from {@code /admin/v1/usage}, to the nano-dollar. Contracts
+ * apply to October only (a gpt-4o-mini deal and a provider minimum nothing draws on), so November is
+ * at list price.
  */
 class ReportsApiTest {
 
@@ -74,6 +76,19 @@ class ReportsApiTest {
           support: { cost_center: CC-100, budgets: [ { window: month, usd: 60 } ] }
           sales: { cost_center: CC-200 }
           research: {}
+        contracts:
+          mini-october:
+            provider: sim
+            model: gpt-4o-mini
+            valid_from: 2026-10-01
+            valid_until: 2026-11-01
+            discount_percent: 20
+            commitment_usd_per_month: 150
+          sim-minimum:
+            provider: sim
+            valid_from: 2026-10-01
+            valid_until: 2026-11-01
+            commitment_usd_per_month: 25
         """, Map.of("DIR", dir.toString()), dir);
     gw = TestGateway.start(config, Clock.fixed(NOW, ZoneOffset.UTC));
     var ledger = gw.gateway().storage().ledgerWriter();
@@ -263,13 +278,127 @@ class ReportsApiTest {
     HttpResponse<String> csv = gw.get("/admin/v1/reports/chargeback?month=2026-11&format=csv", ADMIN);
     assertThat(csv.headers().firstValue("content-type").orElseThrow()).startsWith("text/csv");
     String[] lines = csv.body().split("\n");
-    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests");
+    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests,effective_usd,savings_usd,"
+        + "commitment_shortfall_usd");
     BigDecimal sum = BigDecimal.ZERO;
     for (int i = 1; i < lines.length - 1; i++) sum = sum.add(new BigDecimal(lines[i].split(",")[5]));
     assertThat(lines[lines.length - 1]).startsWith("2026-11,,TOTAL,");
     assertThat(new BigDecimal(lines[lines.length - 1].split(",")[5])).isEqualByComparingTo(sum).isEqualByComparingTo(ledger);
     assertThat(csv.body()).contains("2026-11,CC-100,support,").contains("(unattributed)");
     assertThat(gw.get("/admin/v1/reports/chargeback?month=Nov", ADMIN).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void withNoContractInForceTheStatementsEffectiveCostIsItsListCostOnEveryLine() throws Exception {
+    JsonNode s = get("/admin/v1/reports/chargeback?month=2026-11");
+    assertThat(s.get("contracts")).isEmpty();
+    for (JsonNode t : s.get("teams")) {
+      assertThat(dec(t.get("effective_usd"))).as("team %s", t.get("team")).isEqualByComparingTo(dec(t.get("total_usd")));
+      assertThat(dec(t.get("savings_usd"))).isZero();
+      assertThat(dec(t.get("commitment_shortfall_usd"))).isZero();
+    }
+    for (JsonNode c : s.get("cost_centers")) assertThat(dec(c.get("effective_usd"))).isEqualByComparingTo(dec(c.get("total_usd")));
+    for (JsonNode a : s.at("/shared_agents/0/allocations")) {
+      assertThat(dec(a.get("effective_usd"))).isEqualByComparingTo(dec(a.get("allocated_usd")));
+    }
+    BigDecimal ledger = usageTotal("2026-11-01", "2026-12-01");
+    JsonNode totals = s.get("totals");
+    assertThat(dec(totals.get("effective_usd"))).isEqualByComparingTo(ledger);
+    assertThat(dec(totals.get("payable_usd"))).isEqualByComparingTo(ledger);
+    assertThat(dec(totals.get("commitment_shortfall_usd"))).isZero();
+    assertThat(dec(totals.get("effective_usd")))
+        .isEqualByComparingTo(dec(get("/admin/v1/reports/effective-cost?from=2026-11-01&to=2026-12-01").at("/totals/effective_usd")));
+    assertThat(totals.get("reconciles").asBoolean()).isTrue();
+
+    String[] lines = gw.get("/admin/v1/reports/chargeback?month=2026-11&format=csv", ADMIN).body().split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].split(",");
+      assertThat(new BigDecimal(f[7])).as(lines[i]).isEqualByComparingTo(new BigDecimal(f[5]));
+      assertThat(new BigDecimal(f[9])).as(lines[i]).isZero();
+    }
+  }
+
+  @Test
+  void theStatementShowsEffectiveCostUnderTheContractsAndReconcilesToTheEffectiveCostReport() throws Exception {
+    JsonNode s = get("/admin/v1/reports/chargeback?month=2026-10");
+    JsonNode byTeam = get("/admin/v1/reports/effective-cost?from=2026-10-01&to=2026-11-01&group_by=team");
+    JsonNode byAgent = get("/admin/v1/reports/effective-cost?from=2026-10-01&to=2026-11-01&group_by=agent");
+    BigDecimal ledger = usageTotal("2026-10-01", "2026-11-01");
+    JsonNode totals = s.get("totals");
+    JsonNode report = byTeam.get("totals");
+    assertThat(s.get("contracts")).extracting(c -> c.get("contract").asText()).containsExactlyInAnyOrder("mini-october", "sim-minimum");
+
+    // the same month, to the nano-dollar: list = the ledger, effective and shortfall = the effective-cost report
+    assertThat(dec(totals.get("statement_usd"))).isEqualByComparingTo(ledger).isEqualByComparingTo(dec(report.get("list_usd")));
+    assertThat(dec(totals.get("effective_usd"))).isEqualByComparingTo(dec(report.get("effective_usd")))
+        .isEqualByComparingTo(dec(totals.get("effective_report_usd")))
+        .isEqualByComparingTo(ledger.multiply(new BigDecimal("0.8"))); // 20 % off, all of it drawn from the commitment
+    assertThat(dec(totals.get("commitment_shortfall_usd"))).isEqualByComparingTo(dec(report.get("commitment_shortfall_usd")))
+        .isEqualByComparingTo(new BigDecimal(150 + 25).subtract(ledger.multiply(new BigDecimal("0.8"))));
+    assertThat(dec(totals.get("unallocated_shortfall_usd"))).isEqualByComparingTo(dec(report.get("unallocated_shortfall_usd")))
+        .isEqualByComparingTo("25");
+    assertThat(dec(s.at("/unallocated_shortfall/commitment_shortfall_usd"))).isEqualByComparingTo("25");
+    assertThat(dec(totals.get("payable_usd"))).isEqualByComparingTo(dec(report.get("payable_usd"))).isEqualByComparingTo("175");
+    assertThat(dec(totals.get("savings_usd"))).isEqualByComparingTo(dec(report.get("savings_usd")));
+    assertThat(totals.get("reconciles").asBoolean()).isTrue();
+    assertThat(totals.at("/reconciliation/effective").asBoolean()).isTrue();
+    assertThat(totals.at("/reconciliation/shortfall").asBoolean()).isTrue();
+
+    BigDecimal effective = BigDecimal.ZERO;
+    BigDecimal shortfall = BigDecimal.ZERO;
+    for (JsonNode t : s.get("teams")) {
+      effective = effective.add(dec(t.get("effective_usd")));
+      shortfall = shortfall.add(dec(t.get("commitment_shortfall_usd")));
+      assertThat(dec(t.get("savings_usd"))).isEqualByComparingTo(dec(t.get("total_usd")).subtract(dec(t.get("effective_usd"))));
+    }
+    assertThat(effective).isEqualByComparingTo(dec(report.get("effective_usd")));
+    assertThat(shortfall.add(dec(totals.get("unallocated_shortfall_usd")))).isEqualByComparingTo(dec(report.get("commitment_shortfall_usd")));
+    BigDecimal centers = BigDecimal.ZERO;
+    for (JsonNode c : s.get("cost_centers")) centers = centers.add(dec(c.get("effective_usd")));
+    assertThat(centers).isEqualByComparingTo(effective);
+
+    // kb-search (support and sales) at effective cost: its pool is the report's kb-search group, split by the list shares
+    JsonNode kb = s.at("/shared_agents/0");
+    assertThat(kb.get("agent").asText()).isEqualTo("kb-search");
+    JsonNode kbReport = group(byAgent, "agent", "kb-search");
+    assertThat(dec(kb.get("pool_usd"))).isEqualByComparingTo(dec(kbReport.get("list_usd")));
+    assertThat(dec(kb.get("effective_usd"))).isEqualByComparingTo(dec(kbReport.get("effective_usd")));
+    assertThat(dec(kb.get("commitment_shortfall_usd"))).isEqualByComparingTo(dec(kbReport.get("commitment_shortfall_usd")));
+    long usage = 0;
+    for (JsonNode a : kb.get("allocations")) usage += a.get("usage").asLong();
+    BigDecimal allocated = BigDecimal.ZERO;
+    for (JsonNode a : kb.get("allocations")) {
+      BigDecimal share = BigDecimal.valueOf(a.get("usage").asLong()).divide(BigDecimal.valueOf(usage), 20, java.math.RoundingMode.HALF_EVEN);
+      assertThat(dec(a.get("effective_usd")).subtract(dec(kb.get("effective_usd")).multiply(share)).abs())
+          .as("%s's part of the effective pool", a.get("team")).isLessThan(new BigDecimal("0.000000001"));
+      allocated = allocated.add(dec(a.get("effective_usd")));
+    }
+    assertThat(allocated).isEqualByComparingTo(dec(kb.get("effective_usd")));
+    // support: triage-bot (its own) at effective cost plus its part of kb-search
+    JsonNode support = team(s, "support");
+    JsonNode supportKb = null;
+    for (JsonNode a : kb.get("allocations")) if (a.get("team").asText().equals("support")) supportKb = a;
+    assertThat(dec(support.get("effective_usd"))).isEqualByComparingTo(
+        dec(group(byAgent, "agent", "triage-bot").get("effective_usd")).add(dec(supportKb.get("effective_usd"))));
+    assertThat(dec(team(s, "research").get("effective_usd"))).isZero();
+
+    String[] lines = gw.get("/admin/v1/reports/chargeback?month=2026-10&format=csv", ADMIN).body().split("\n");
+    assertThat(lines).contains("2026-10,,(contracts without usage),0,0,0,0,0,0,25");
+    String[] total = lines[lines.length - 1].split(",");
+    assertThat(total[2]).isEqualTo("TOTAL");
+    assertThat(new BigDecimal(total[5])).isEqualByComparingTo(ledger);
+    assertThat(new BigDecimal(total[7])).isEqualByComparingTo(dec(report.get("effective_usd")));
+    assertThat(new BigDecimal(total[9])).isEqualByComparingTo(dec(report.get("commitment_shortfall_usd")));
+  }
+
+  static JsonNode team(JsonNode statement, String name) {
+    for (JsonNode t : statement.get("teams")) if (name.equals(t.get("team").asText(null))) return t;
+    throw new AssertionError("no team " + name + " in " + statement);
+  }
+
+  static JsonNode group(JsonNode report, String key, String value) {
+    for (JsonNode g : report.get("groups")) if (value.equals(g.get(key).asText(null))) return g;
+    throw new AssertionError("no group " + key + "=" + value + " in " + report);
   }
 
   @Test

@@ -133,7 +133,8 @@ class ExportCommandTest {
     Run r = run("report", "chargeback", "--month", "2026-11", "--config", config.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     String[] lines = r.out().split("\n");
-    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests");
+    assertThat(lines[0]).isEqualTo("month,cost_center,team,direct_usd,shared_agents_usd,total_usd,requests,effective_usd,savings_usd,"
+        + "commitment_shortfall_usd");
     assertThat(r.out()).contains("2026-11,CC-100,support,").contains("2026-11,CC-200,sales,");
     BigDecimal teams = BigDecimal.ZERO;
     for (int i = 1; i < lines.length - 1; i++) teams = teams.add(new BigDecimal(lines[i].split(",")[5]));
@@ -141,5 +142,32 @@ class ExportCommandTest {
     assertThat(lines[lines.length - 1]).startsWith("2026-11,,TOTAL,");
     assertThat(new BigDecimal(lines[lines.length - 1].split(",")[4])).as("kb is shared by both teams").isPositive();
     assertThat(run("report", "chargeback", "--month", "2026-13", "--config", config.toString()).exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void reportChargebackPrintsEffectiveCostUnderTheContractsBesideTheListCost() throws Exception {
+    Path withContract = Files.writeString(dir.resolve("contracted.yaml"), Files.readString(config) + """
+        contracts:
+          openai-2026: { provider: openai, valid_from: 2026-01-01, discount_percent: 50 }
+        """);
+    Run r = run("report", "chargeback", "--month", "2026-11", "--config", withContract.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String[] lines = r.out().split("\n");
+    String[] total = lines[lines.length - 1].split(",");
+    BigDecimal list = new BigDecimal(total[5]);
+    BigDecimal effective = new BigDecimal(total[7]);
+    assertThat(list).isEqualByComparingTo(BigDecimal.valueOf(ledgerNanos, 9));
+    assertThat(effective.subtract(list.divide(BigDecimal.valueOf(2))).abs()).as("half of list, to the nano-dollar")
+        .isLessThanOrEqualTo(new BigDecimal("0.000000001"));
+    assertThat(new BigDecimal(total[8])).isEqualByComparingTo(list.subtract(effective));
+    BigDecimal teams = BigDecimal.ZERO;
+    for (int i = 1; i < lines.length - 1; i++) teams = teams.add(new BigDecimal(lines[i].split(",")[7]));
+    assertThat(teams).isEqualByComparingTo(effective);
+    assertThat(r.err()).contains("under openai-2026").contains("reconciles").doesNotContain("NOT");
+
+    Run plain = run("report", "chargeback", "--month", "2026-11", "--config", config.toString());
+    String[] plainTotal = plain.out().split("\n")[lines.length - 1].split(",");
+    assertThat(new BigDecimal(plainTotal[7])).as("no contract: effective = list").isEqualByComparingTo(list);
+    assertThat(plain.err()).contains("no contract");
   }
 }

@@ -77,4 +77,28 @@ class ContractedCostsTest {
     assertThat(report.shortfall().nanos()).isEqualTo(3900);
     assertThat(EffectiveCostReport.csv(report)).contains("(contracts without usage),,0,0,0,0.000003,0\n");
   }
+
+  @Test
+  void aMonthInAnotherTimeZoneOwnsTheUtcDaysWhoseMidnightItHoldsSoEachCommitmentDayIsCountedOnce() {
+    // Berlin's November runs from 31 Oct 23:00 UTC to 30 Nov 23:00 UTC; its first hour is on UTC day 31 Oct
+    var c = negotiated("c", null, LocalDate.of(2026, 10, 1), null, 10, 3100);
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+    List<SkuUsage> ledger = List.of(line(LocalDate.of(2026, 10, 31), "mini", "a", 5, 100), line(NOV1.plusDays(14), "mini", "b", 5, 200),
+        line(LocalDate.of(2026, 11, 30), "mini", "a", 5, 300));
+    dev.tollgate.report.focus.FocusUsageSource source = (from, to, thresholds) -> ledger;
+    var november = ContractedCosts.ofLedger(source, PRICING, List.of(c), NOV1.atStartOfDay(berlin).toInstant(),
+        DEC1.atStartOfDay(berlin).toInstant());
+    assertThat(november.periods()).extracting(p -> p.month() + ":" + p.days() + ":" + p.result().commitmentNanos())
+        .containsExactly("2026-11:30:3100");
+    assertThat(november.lines()).allSatisfy(l -> assertThat(l.contract()).isNotNull());
+    assertThat(november.effectiveNanos()).as("every line priced, the early hour with November").isEqualTo(540);
+    var october = ContractedCosts.ofLedger((from, to, thresholds) -> List.of(), PRICING, List.of(c),
+        LocalDate.of(2026, 10, 1).atStartOfDay(berlin).toInstant(), NOV1.atStartOfDay(berlin).toInstant());
+    assertThat(october.periods()).extracting(p -> p.month() + ":" + p.days()).containsExactly("2026-10:31");
+    // UTC bounds: exactly those days, as the effective-cost report has always read them
+    var utc = ContractedCosts.ofLedger((from, to, thresholds) -> ledger.subList(1, 3), PRICING, List.of(c),
+        NOV1.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), DEC1.atStartOfDay(java.time.ZoneOffset.UTC).toInstant());
+    assertThat(utc.lines()).extracting(l -> l.usage().day()).containsExactly(NOV1.plusDays(14), LocalDate.of(2026, 11, 30));
+    assertThat(utc.periods()).extracting(p -> p.month() + ":" + p.days()).containsExactly("2026-11:30");
+  }
 }

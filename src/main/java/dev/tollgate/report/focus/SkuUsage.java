@@ -38,4 +38,11 @@ public record SkuUsage(
   public SkuUsage {
     tags = tags == null ? Map.of() : Map.copyOf(tags);
   }
+
+  /** The same sums, dated another UTC day. */
+  public SkuUsage withDay(LocalDate other) {
+    return new SkuUsage(other, requestedModel, servedModel, provider, org, team, project, workflow, agent, workloadClass, tags,
+        tierBucket, uncachedInputTokens, cacheReadTokens, cacheWriteTokens, plainOutputTokens, reasoningTokens, requests,
+        costNanos);
+  }
 }
