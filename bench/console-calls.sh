@@ -10,10 +10,13 @@
 # The org's time zone is Europe/Berlin, as bench-ledger's synthetic ledger. "Today" is the machine's
 # date: the month to date is the calendar month the machine is in, as in the console. Stops the
 # gateway at the end. Needs curl and target/tollgate.jar (TOLLGATE_JAR to use another).
+# Then opens the console's pages (PAGES; empty for none) in headless Chromium with
+# bench/tools/ConsolePages.java and times each until it has drawn everything it was loading.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${STORAGE:?set STORAGE to the filled storage URL}"
 RUNS=${RUNS:-7}
+PAGES=${PAGES-"overview explorer budgets my-usage?user=support-user1 chargeback adoption"}
 PORT=${PORT:-18470}
 JAR=${TOLLGATE_JAR:-target/tollgate.jar}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -72,4 +75,15 @@ for call in "${calls[@]}"; do
     "$(echo "$median * 1000" | bc)" "$(echo "$min * 1000" | bc)" "$(wc -c < "$dir/body")" \
     "$(cut -d' ' -f1 /proc/loadavg)" "$path"
 done
+
+# The pages themselves, in a browser: what a person waits for, scripts, charts and all.
+if [[ -n $PAGES && -x /usr/bin/chromium ]]; then
+  [[ -s target/test-classpath.txt ]] || ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile=target/test-classpath.txt >/dev/null
+  echo "pages in headless Chromium (first visit with an empty cache, then $RUNS visits from the cache):"
+  read -ra page_list <<< "$PAGES" # split on spaces only: a route's "?" is not a glob
+  "$JAVA" -cp "$(cat target/test-classpath.txt)" bench/tools/ConsolePages.java "http://127.0.0.1:$PORT" "$TOKEN" "$RUNS" "${page_list[@]}"
+elif [[ -n $PAGES ]]; then
+  echo "no /usr/bin/chromium: the pages were not timed in a browser (apt-get install -y chromium)"
+fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,6 +7,7 @@ import dev.tollgate.report.Workflow;
 import dev.tollgate.report.WorkflowRegistry;
 import dev.tollgate.report.adoption.Adoption;
 import dev.tollgate.report.efficiency.EfficiencyLedger;
+import dev.tollgate.report.efficiency.LedgerFacts;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -52,7 +53,14 @@ final class ReportsAdoptionHandler {
       Instant monthBack = period.to().minus(Duration.ofDays(30));
       Instant readFrom = monthBack.isBefore(period.from()) ? monthBack : period.from();
       List<Workflow> registered = workflows.list().stream().filter(w -> team == null || team.equals(w.team())).toList();
-      return Adoption.of(ledger.rows(readFrom, period.to(), team), registered, period.from(), period.to(), zone);
+      List<LedgerFacts> rows;
+      try {
+        rows = ledger.rows(readFrom, period.to(), team);
+      } catch (IllegalArgumentException tooMany) {
+        throw new IllegalArgumentException(tooMany.getMessage() + " Adoption always reads the 30 days before 'to' (for weekly"
+            + " and monthly active people), so a shorter period does not help here" + (team == null ? "; ask for one team." : "."));
+      }
+      return Adoption.of(rows, registered, period.from(), period.to(), zone);
     }, report -> {
       ObjectNode root = AdminJson.JSON.createObjectNode();
       root.put("from", period.from().toString()).put("to", period.to().toString()).put("team", team);

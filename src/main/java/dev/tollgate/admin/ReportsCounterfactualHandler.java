@@ -65,7 +65,8 @@ final class ReportsCounterfactualHandler {
     String team = filters.get(Counterfactual.Dimension.TEAM);
     PriceBook prices = ReportsEfficiencyHandler.priceBook(state.get());
     ReportsHandler.blocking(vertx, ctx, () -> {
-      List<LedgerFacts> rows = ledger.rows(period.from(), period.to(), team).stream()
+      // Team and user narrow the read itself (indexed); the other filters are applied to the rows.
+      List<LedgerFacts> rows = ledger.rows(period.from(), period.to(), team, filters.get(Counterfactual.Dimension.USER)).stream()
           .filter(r -> filters.entrySet().stream().allMatch(f -> f.getValue().equals(Counterfactual.value(f.getKey(), r, prices))))
           .toList();
       return Counterfactual.of(rows, prices, groupBy);

@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * The ledger columns the efficiency, counterfactual and adoption reports read, straight from the {@code ledger} table (not from
  * rollups: duplicates and retry chains need each row's prompt hash and time). A period's rows are
- * read whole, so these reports suit months of up to a few million rows.
+ * held in memory together, so a period of more than {@code maxRows} rows is refused with a message
+ * instead of read: a month of a busy ledger would otherwise take the gateway's heap, and with it the
+ * ledger writer. The rows are counted first (on the time, team and user indexes), which is quick.
  */
 public final class SqlEfficiencyLedger implements EfficiencyLedger {
 
@@ -22,21 +24,43 @@ public final class SqlEfficiencyLedger implements EfficiencyLedger {
       + "requested_model, served_model, route_reason, status, input_tokens, cached_input_tokens, cache_write_tokens, "
       + "output_tokens, reasoning_tokens, cost_nanos, cache_hit, cost_saved_nanos, prompt_hash, prefix_hash, max_tokens, template, tier, guard_findings, stream, conversation";
 
+  /** About 0.5 GB of rows in memory at most. */
+  public static final long DEFAULT_MAX_ROWS = 1_000_000;
+
   private final Database database;
+  private final long maxRows;
 
   public SqlEfficiencyLedger(Database database) {
+    this(database, DEFAULT_MAX_ROWS);
+  }
+
+  public SqlEfficiencyLedger(Database database, long maxRows) {
     this.database = database;
+    this.maxRows = maxRows;
   }
 
   @Override
-  public List<LedgerFacts> rows(Instant from, Instant to, String team) {
+  public List<LedgerFacts> rows(Instant from, Instant to, String team, String user) {
     List<Object> binds = new ArrayList<>(List.of(ReportSql.boundNanos(from), ReportSql.boundNanos(to)));
-    String sql = "SELECT " + COLUMNS + " FROM ledger WHERE started_at_ns >= ? AND started_at_ns < ?";
+    String where = " FROM ledger WHERE started_at_ns >= ? AND started_at_ns < ?";
     if (team != null) {
-      sql += " AND team = ?";
+      where += " AND team = ?";
       binds.add(team);
     }
-    return ReportSql.query(database.dataSource(), sql + " ORDER BY started_at_ns, id", binds, SqlEfficiencyLedger::read);
+    if (user != null) {
+      where += " AND user_name = ?";
+      binds.add(user);
+    }
+    long count = ReportSql.query(database.dataSource(), "SELECT COUNT(*)" + where, binds, rs -> rs.getLong(1)).get(0);
+    if (count > maxRows) {
+      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+          "The period holds %,d ledger rows%s; this report reads rows one by one and takes at most %,d. "
+              + "Ask for a shorter period (from, to)%s.",
+          count, team == null && user == null ? "" : " in its filter", maxRows,
+          team == null ? " or for one team" : user == null ? " or for one user" : ""));
+    }
+    return ReportSql.query(database.dataSource(), "SELECT " + COLUMNS + where + " ORDER BY started_at_ns, id", binds,
+        SqlEfficiencyLedger::read);
   }
 
   private static LedgerFacts read(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.tollgate.store.sql.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.domain.attribution.Attribution;
 import dev.tollgate.domain.money.Money;
@@ -53,7 +54,11 @@ abstract class EfficiencyStoreContract {
   }
 
   static UsageRecord row(String id, Instant at, String team, long costNanos, boolean hit, long savedNanos) {
-    Attribution a = new Attribution("acme", team, "helpdesk", "triage", "bot", "ana", null, null, "chat", Map.of());
+    return row(id, at, team, "ana", costNanos, hit, savedNanos);
+  }
+
+  static UsageRecord row(String id, Instant at, String team, String user, long costNanos, boolean hit, long savedNanos) {
+    Attribution a = new Attribution("acme", team, "helpdesk", "triage", "bot", user, null, null, "chat", Map.of());
     return new UsageRecord(id, at, at.plusMillis(5), "key-" + team, a, "openai", "big", "big-up", "premium", "requested",
         hit ? TokenUsage.NONE : new TokenUsage(1_000, 200, 0, 50, 0), Money.ofNanos(costNanos), RequestStatus.OK, null, 5, null,
         null, hit, false, true, 200, "header", Map.of(),
@@ -87,5 +92,26 @@ abstract class EfficiencyStoreContract {
     LedgerFacts b = support.get(1);
     assertThat(b.cacheHit()).isTrue();
     assertThat(b.costSaved()).isEqualTo(Money.ofNanos(987_654_321L));
+  }
+
+  @Test
+  void theEfficiencyLedgerReadsOnePersonsRowsAndRefusesAPeriodTooLargeToHoldInMemory() {
+    Instant t = Instant.parse("2026-11-01T00:00:00Z");
+    Instant end = t.plus(Duration.ofDays(30));
+    storage.ledgerWriter().append(row("a", t, "support", "ana", 1, false, 0));
+    storage.ledgerWriter().append(row("b", t.plusSeconds(10), "support", "ben", 2, false, 0));
+    storage.ledgerWriter().append(row("c", t.plusSeconds(20), "research", "ana", 3, false, 0));
+    storage.ledgerWriter().append(row("d", t.plusSeconds(30), "support", "ana", 4, false, 0));
+    storage.ledgerWriter().flush();
+    var ledger = new SqlEfficiencyLedger(storage.database(), 3);
+
+    assertThat(ledger.rows(t, end, null, "ana")).extracting(LedgerFacts::id).containsExactly("a", "c", "d");
+    assertThat(ledger.rows(t, end, "support", "ana")).extracting(LedgerFacts::id).containsExactly("a", "d");
+    assertThatThrownBy(() -> ledger.rows(t, end, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4 ledger rows")
+        .hasMessageContaining("at most 3")
+        .hasMessageContaining("shorter period");
+    assertThat(ledger.rows(t, t.plusSeconds(25), null)).as("a shorter period is read").hasSize(3);
   }
 }
