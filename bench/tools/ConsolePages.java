@@ -36,7 +36,8 @@ public class ConsolePages {
         // A fresh context per page: its first visit starts with an empty cache, as a new tab would.
         // CSP bypassed only so that the wait below can run in the page: the console's policy forbids eval.
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1366, 850).setBypassCSP(true));
-        context.addInitScript("sessionStorage.setItem('tollgate.console.token', " + quoted(token) + ")");
+        context.addInitScript("if (location.protocol.startsWith('http')) sessionStorage.setItem('tollgate.console.token', "
+            + quoted(token) + ")");
         Page page = context.newPage();
         page.setDefaultTimeout(60_000);
         List<String> errors = new ArrayList<>();

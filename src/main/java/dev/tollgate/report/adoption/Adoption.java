@@ -93,40 +93,66 @@ public final class Adoption {
    */
   public static Report of(List<LedgerFacts> rows, List<Workflow> workflows, Instant from, Instant to, ZoneId zone) {
     List<LedgerFacts> inPeriod = rows.stream().filter(r -> !r.startedAt().isBefore(from) && r.startedAt().isBefore(to)).toList();
-    Figures total = figures(inPeriod, rows, inPeriod, workflows, from, to, zone, w -> true);
+    Map<String, Set<String>> workflowUsers = workflowUsers(inPeriod);
+    Figures total = figures(inPeriod, rows, workflowUsers, workflows, from, to, zone, w -> true);
     Set<String> teamNames = new TreeSet<>();
     for (LedgerFacts r : inPeriod) if (r.team() != null) teamNames.add(r.team());
     for (Workflow w : workflows) if (w.team() != null) teamNames.add(w.team());
+    // Each team's and each person's rows, split off in one pass: filtering all rows again for every
+    // team and person made the report quadratic (a thousand people over a million rows).
+    Map<String, List<LedgerFacts>> periodByTeam = byKey(inPeriod, LedgerFacts::team);
+    Map<String, List<LedgerFacts>> allByTeam = byKey(rows, LedgerFacts::team);
     List<Team> teams = new ArrayList<>();
     for (String t : teamNames) {
-      teams.add(new Team(t, figures(inPeriod.stream().filter(r -> t.equals(r.team())).toList(),
-          rows.stream().filter(r -> t.equals(r.team())).toList(), inPeriod, workflows, from, to, zone, w -> t.equals(w.team()))));
+      teams.add(new Team(t, figures(periodByTeam.getOrDefault(t, List.of()), allByTeam.getOrDefault(t, List.of()), workflowUsers,
+          workflows, from, to, zone, w -> t.equals(w.team()))));
     }
     Map<String, Set<String>> teamsOf = new TreeMap<>();
     for (LedgerFacts r : inPeriod) {
       if (r.ok() && r.user() != null) teamsOf.computeIfAbsent(r.user(), u -> new TreeSet<>()).add(r.team() == null ? "" : r.team());
     }
+    Map<String, List<LedgerFacts>> periodByUser = byKey(inPeriod, LedgerFacts::user);
+    Map<String, List<LedgerFacts>> allByUser = byKey(rows, LedgerFacts::user);
     List<Person> people = new ArrayList<>();
     for (var e : teamsOf.entrySet()) {
       String user = e.getKey();
-      List<LedgerFacts> mine = inPeriod.stream().filter(r -> user.equals(r.user())).toList();
+      List<LedgerFacts> mine = periodByUser.getOrDefault(user, List.of());
       Set<LocalDate> days = new HashSet<>();
       for (LedgerFacts r : mine) if (r.ok()) days.add(day(r, zone));
       e.getValue().remove("");
-      people.add(new Person(user, e.getValue(), days.size(), figures(mine, rows.stream().filter(r -> user.equals(r.user())).toList(),
-          inPeriod, workflows, from, to, zone, w -> user.equals(w.owner()))));
+      people.add(new Person(user, e.getValue(), days.size(), figures(mine, allByUser.getOrDefault(user, List.of()),
+          workflowUsers, workflows, from, to, zone, w -> user.equals(w.owner()))));
     }
     people.sort((a, b) -> b.figures().activeRequests() != a.figures().activeRequests()
         ? Long.compare(b.figures().activeRequests(), a.figures().activeRequests()) : a.user().compareTo(b.user()));
     return new Report(total, teams, people, dailyActive(inPeriod, from, to, zone));
   }
 
+  /** Who used each workflow: a workflow is shared when someone other than its owner used it, whichever scope they are in. */
+  private static Map<String, Set<String>> workflowUsers(List<LedgerFacts> period) {
+    Map<String, Set<String>> out = new HashMap<>();
+    for (LedgerFacts r : period) {
+      if (r.ok() && r.workflow() != null && r.user() != null) out.computeIfAbsent(r.workflow(), w -> new HashSet<>()).add(r.user());
+    }
+    return out;
+  }
+
+  /** The rows with a value of {@code key}, by that value, each list in the rows' order. */
+  private static Map<String, List<LedgerFacts>> byKey(List<LedgerFacts> rows, java.util.function.Function<LedgerFacts, String> key) {
+    Map<String, List<LedgerFacts>> out = new HashMap<>();
+    for (LedgerFacts r : rows) {
+      String k = key.apply(r);
+      if (k != null) out.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+    }
+    return out;
+  }
+
   /**
    * @param period the scope's rows in the period
    * @param all the scope's rows from 30 days before {@code to}
-   * @param selection every row of the report in the period: who used a workflow is seen across scopes
+   * @param workflowUsers who used each workflow in the period, across every scope of the report
    */
-  private static Figures figures(List<LedgerFacts> period, List<LedgerFacts> all, List<LedgerFacts> selection,
+  private static Figures figures(List<LedgerFacts> period, List<LedgerFacts> all, Map<String, Set<String>> workflowUsers,
       List<Workflow> workflows, Instant from, Instant to, ZoneId zone, java.util.function.Predicate<Workflow> builtHere) {
     Set<String> active = new HashSet<>();
     long activeRequests = 0;
@@ -136,7 +162,6 @@ public final class Adoption {
     Map<String, Long> perConversation = new HashMap<>();
     Map<Feature, Set<String>> featureUsers = new EnumMap<>(Feature.class);
     Map<Feature, Long> featureRequests = new EnumMap<>(Feature.class);
-    Map<String, Set<String>> workflowUsers = new HashMap<>();
     Map<String, Set<String>> agentUsers = new HashMap<>();
     for (LedgerFacts r : period) {
       cost = cost.plus(r.cost());
@@ -153,11 +178,6 @@ public final class Adoption {
       if (r.user() == null) continue;
       active.add(r.user());
       activeRequests++;
-    }
-    for (LedgerFacts r : selection) {
-      if (r.ok() && r.workflow() != null && r.user() != null) {
-        workflowUsers.computeIfAbsent(r.workflow(), w -> new HashSet<>()).add(r.user());
-      }
     }
     Map<Feature, FeatureUse> features = new EnumMap<>(Feature.class);
     for (Feature f : Feature.values()) {
