@@ -124,7 +124,9 @@ async function show() {
   renderWho();
   document.title = `${page.title} · Tollgate`;
   const heading = h('h1', { tabindex: '-1' }, page.title);
-  const body = h('div', { class: 'page', id: `page-${page.id}` });
+  // aria-busy until the page's module has drawn what it awaits: assistive technology (and the page
+  // timing in bench/) then know the region is still being filled.
+  const body = h('div', { class: 'page', id: `page-${page.id}`, 'aria-busy': 'true' });
   fill(main, heading, body);
   if (focusHeading) heading.focus();
   focusHeading = true;
@@ -146,6 +148,8 @@ async function show() {
   } catch (e) {
     if (seq !== renderSeq) return;
     body.append(problem(e));
+  } finally {
+    body.removeAttribute('aria-busy');
   }
 }
 
