@@ -9,7 +9,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
 /**
  * A Java migration that sums the ledger rows already there into rollups a preceding SQL migration
  * just created: 32.1 fills the quarter-hour rollups of migration 32, 36.1 and 36.3 the hourly ones of
- * migrations 36 and 36.2. Java rather than SQL so that the key spelling comes from {@link RollupShape}, the one place the
+ * migrations 36 and 36.2, 37.2 the per-person one of 37.1. Java rather than SQL so that the key spelling comes from {@link RollupShape}, the one place the
  * writer also takes it from. Runs in the migration's transaction, once per database.
  */
 final class RollupBackfill implements JavaMigration {
@@ -29,7 +29,8 @@ final class RollupBackfill implements JavaMigration {
     return new RollupBackfill[] {
         new RollupBackfill("32.1", "backfill rollups", RollupShape.FIRST_RELEASE),
         new RollupBackfill("36.1", "backfill hourly rollup", List.of(RollupShape.TEAM_MODEL_HOUR)),
-        new RollupBackfill("36.3", "backfill hourly agent rollup", List.of(RollupShape.AGENT_HOUR))};
+        new RollupBackfill("36.3", "backfill hourly agent rollup", List.of(RollupShape.AGENT_HOUR)),
+        new RollupBackfill("37.2", "backfill hourly user rollup", List.of(RollupShape.USER_HOUR))};
   }
 
   @Override

@@ -33,6 +33,7 @@ record RollupShape(String table, long bucketSeconds, List<String> dimensions) {
       java.util.Map.entry("project", r -> attribution(r).project()),
       java.util.Map.entry("workflow", r -> attribution(r).workflow()),
       java.util.Map.entry("agent", r -> attribution(r).agent()),
+      java.util.Map.entry("user_name", r -> attribution(r).user()),
       java.util.Map.entry("channel", r -> attribution(r).channel()),
       java.util.Map.entry("workload_class", r -> attribution(r).workloadClass()),
       java.util.Map.entry("key_name", UsageRecord::keyName),
@@ -80,10 +81,17 @@ record RollupShape(String table, long bucketSeconds, List<String> dimensions) {
       List.of("org", "team", "project", "workflow", "agent", "workload_class", "key_name"));
 
   /**
+   * Who spent, per person and whole UTC hour (migration 37.1): the only rollup with the user, for the
+   * console's list of people on "My usage" and anything else grouped or filtered by user alone or with
+   * the team. A query for one person's other dimensions reads the ledger through its user index (V37).
+   */
+  static final RollupShape USER_HOUR = new RollupShape("usage_rollup_user_hour", 3_600, List.of("org", "team", "user_name"));
+
+  /**
    * Smallest first: a query reads the first one that can answer it, and the partial buckets at the
    * edges of its range from the next finer one (then the ledger).
    */
-  static final List<RollupShape> ALL = List.of(TEAM_MODEL_HOUR, TEAM_MODEL, AGENT_HOUR, ATTRIBUTION);
+  static final List<RollupShape> ALL = List.of(TEAM_MODEL_HOUR, TEAM_MODEL, AGENT_HOUR, USER_HOUR, ATTRIBUTION);
 
   /** The rollups migration 32 made (and 32.1 filled): the ones {@link RollupBackfill} for 32.1 sums into. */
   static final List<RollupShape> FIRST_RELEASE = List.of(TEAM_MODEL, ATTRIBUTION);

@@ -108,7 +108,11 @@ abstract class RollupContract {
         Granularity.DAY, null);
     assertThat(storage.usageQuery().sourceFor(byAgentAndChannel)).isEqualTo("usage_rollup_attribution");
     UsageFilter byUser = new UsageFilter(null, null, Map.of(), List.of("user"), null, null);
-    assertThat(storage.usageQuery().sourceFor(byUser)).isEqualTo("ledger");
+    assertThat(storage.usageQuery().sourceFor(byUser)).isEqualTo("usage_rollup_user_hour");
+    UsageFilter oneTeamsPeople = new UsageFilter(null, null, Map.of("team", "a"), List.of("user"), Granularity.DAY, null);
+    assertThat(storage.usageQuery().sourceFor(oneTeamsPeople)).isEqualTo("usage_rollup_user_hour");
+    UsageFilter onePersonsModels = new UsageFilter(null, null, Map.of("user", "u1"), List.of("model"), null, null);
+    assertThat(storage.usageQuery().sourceFor(onePersonsModels)).as("no rollup keeps user and model").isEqualTo("ledger");
     // "This month so far": whole buckets from the rollup, the minutes after the last one from the ledger.
     UsageFilter monthSoFar = new UsageFilter(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-25T16:07:13Z"),
         Map.of(), List.of("team"), Granularity.DAY, null);
@@ -282,6 +286,7 @@ abstract class RollupContract {
   private static String dimensionOf(String column) {
     return switch (column) {
       case "key_name" -> "key";
+      case "user_name" -> "user";
       default -> column;
     };
   }
