@@ -17,17 +17,10 @@ final class BodyBytes {
     this.bytes = new byte[capacity];
   }
 
-  /** @param contentLength the request's content-length header, or null (a chunked body) */
-  static BodyBytes expecting(String contentLength) {
-    int declared = 0;
-    if (contentLength != null) {
-      try {
-        declared = (int) Math.max(0, Math.min(Long.parseLong(contentLength.trim()), 64L << 20));
-      } catch (NumberFormatException e) {
-        declared = 0; // the HTTP server has already refused such a request; start small and grow
-      }
-    }
-    return new BodyBytes(declared == 0 ? 1024 : declared);
+  /** @param contentLength the request's declared length (already checked against the limit), or -1 when it has none */
+  static BodyBytes expecting(long contentLength) {
+    // At most 64 MB up front: a larger declared body (under a larger limit) grows as it arrives.
+    return new BodyBytes(contentLength > 0 ? (int) Math.min(contentLength, 64L << 20) : 1024);
   }
 
   int length() {

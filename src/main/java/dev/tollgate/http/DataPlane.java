@@ -93,13 +93,14 @@ public final class DataPlane {
     long limit = maxBodyBytes.getAsLong();
 
     String declared = request.getHeader("content-length");
-    if (declared != null && parseLong(declared) > limit) {
+    long declaredLength = declared == null ? -1 : parseLong(declared);
+    if (declaredLength > limit) {
       Exchange x = new Exchange(requestId, startedAt, startNanos, Endpoint.CHAT_COMPLETIONS, snapshot, request::getHeader, new byte[0]);
       closeAfterAnswer(request);
       pipeline.refuse(x, client, tooLarge(limit));
       return;
     }
-    BodyBytes body = BodyBytes.expecting(declared);
+    BodyBytes body = BodyBytes.expecting(declaredLength);
     boolean[] refused = {false};
     request.handler(chunk -> {
       if (refused[0]) return;

@@ -228,7 +228,7 @@ public final class Chargeback {
   /**
    * The statement from the ledger's sums (list) and the contracts' pricing of the same period:
    * each (team, agent) gets the effective cost and shortfall {@code applied} gives it; the effective and
-   * shortfall totals to reconcile with are those of the {@link EffectiveCostReport} of {@code applied}.
+   * shortfall totals to reconcile with are {@code applied}'s, which the {@link EffectiveCostReport} of it also shows.
    */
   public static Statement build(Collection<Usage> usage, ContractedCosts.Applied applied, Map<String, String> costCenters,
       Basis basis) {
@@ -243,10 +243,10 @@ public final class Chargeback {
     // the effective total still reconciles.
     priced.forEach((k, v) -> merged.add(new Usage(k.get(0), k.get(1), 0, 0, Money.ZERO, Money.ofNanos(v[1]),
         Money.ofNanos(v[2]))));
-    EffectiveCostReport.Report report = EffectiveCostReport.build(applied, List.of("team"));
+    // The applied totals are the effective-cost report's totals (its groups sum to them, EffectiveCostReport.reconciles).
     List<String> contracts = applied.periods().stream().map(p -> p.contract().name()).distinct().toList();
-    return build(merged, costCenters, basis, applied.unallocatedShortfallNanos(), report.effective().nanos(),
-        report.shortfall().nanos(), contracts);
+    return build(merged, costCenters, basis, applied.unallocatedShortfallNanos(), applied.effectiveNanos(),
+        applied.shortfallNanos(), contracts);
   }
 
   private static Statement build(Collection<Usage> usage, Map<String, String> costCenters, Basis basis, long unallocated,
@@ -339,10 +339,10 @@ public final class Chargeback {
         List.copyOf(allocations), Money.ofNanos(ledger), Money.ofNanos(total), Objects.requireNonNull(basis),
         Money.ofNanos(effectiveTotal), Money.ofNanos(shortfallTotal), Money.ofNanos(unallocated),
         Money.ofNanos(expectedEffective), Money.ofNanos(expectedShortfall), List.copyOf(contracts));
-    if (!s.listReconciles()) throw new IllegalStateException("chargeback does not reconcile: " + s.total() + " vs " + s.ledgerTotal());
     if (!s.reconciles()) {
-      throw new IllegalStateException("chargeback does not reconcile: effective " + s.effective() + " vs "
-          + s.contractedEffective() + ", shortfall " + s.shortfall() + " vs " + s.contractedShortfall());
+      throw new IllegalStateException("chargeback does not reconcile: list " + s.total() + " vs " + s.ledgerTotal()
+          + ", effective " + s.effective() + " vs " + s.contractedEffective() + ", shortfall " + s.shortfall() + " vs "
+          + s.contractedShortfall());
     }
     return s;
   }
